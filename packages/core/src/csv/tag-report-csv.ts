@@ -1,0 +1,76 @@
+import type { Channel, TagMethod } from "../domain/vocabulary.js";
+import { formatInstantInZone } from "../rules/report-window.js";
+import { type CsvCell, encodeCsvStream, mapCsvRows, safeFileNamePart } from "./csv-encoding.js";
+
+/** R2 columns: `tag` (name), `applications` (in the range), `customers` (distinct, tagged in the range). */
+export const TAG_STATS_HEADER = ["tag", "applications", "customers"] as const;
+
+/** One tag's statistics over a report window (R2). */
+export interface TagStatsRow {
+  readonly tagName: string;
+  readonly applications: number;
+  readonly customers: number;
+}
+
+/**
+ * R3 columns: `time` (applied, `YYYY-MM-DD HH:mm:ss` in the team's zone), `customer_id`,
+ * `customer_name`, `tag`, `channel` (empty when applied outside a conversation), `method` (T7),
+ * `member` (who applied it; empty for bots, rules, broadcasts, API and imports).
+ */
+export const TAG_RECORDS_HEADER = [
+  "time",
+  "customer_id",
+  "customer_name",
+  "tag",
+  "channel",
+  "method",
+  "member",
+] as const;
+
+/** One tag application in a report window (R3). */
+export interface TagRecordRow {
+  readonly appliedAt: Date;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly tagName: string;
+  readonly channel: Channel | null;
+  readonly method: TagMethod;
+  readonly memberName: string | null;
+}
+
+type Rows<T> = AsyncIterable<T> | Iterable<T>;
+
+/** R2: streams tag statistics as CSV chunks (BOM and header first). No time column, so no zone. */
+export function encodeTagStatsCsv(rows: Rows<TagStatsRow>): AsyncGenerator<string> {
+  return encodeCsvStream(
+    TAG_STATS_HEADER,
+    mapCsvRows(rows, (row): CsvCell[] => [row.tagName, row.applications, row.customers]),
+  );
+}
+
+/** R3: streams tag applications as CSV chunks, times in the team's zone (X5). */
+export function encodeTagRecordsCsv(
+  rows: Rows<TagRecordRow>,
+  timeZone: string,
+): AsyncGenerator<string> {
+  return encodeCsvStream(
+    TAG_RECORDS_HEADER,
+    mapCsvRows(rows, (row): CsvCell[] => [
+      formatInstantInZone(row.appliedAt, timeZone),
+      row.customerId,
+      row.customerName,
+      row.tagName,
+      row.channel,
+      row.method,
+      row.memberName,
+    ]),
+  );
+}
+
+/** `tag-stats-<from>_<to>.csv` or `tag-records-<from>_<to>.csv`, ASCII only. */
+export function tagReportFileName(
+  kind: "stats" | "records",
+  window: { readonly from: string; readonly to: string },
+): string {
+  return `tag-${kind}-${safeFileNamePart(window.from, 10)}_${safeFileNamePart(window.to, 10)}.csv`;
+}

@@ -1,0 +1,93 @@
+import { fc, test } from "@fast-check/vitest";
+import { Either } from "effect";
+import { describe, expect } from "vitest";
+import { calendarDateInZone, decideReportWindow } from "../../src/rules/report-window.js";
+
+const DAY = 86_400_000;
+
+// Zones with no skipped calendar day since 1970: their every date has a first instant.
+const ZONES = [
+  "UTC",
+  "Asia/Taipei",
+  "America/New_York",
+  "Europe/London",
+  "Europe/Dublin", // negative DST in winter
+  "Australia/Sydney",
+  "Australia/Lord_Howe", // 30-minute DST
+  "Asia/Kolkata", // +5:30
+  "Asia/Kathmandu", // +5:45
+  "Pacific/Chatham", // +12:45 with DST
+  "America/St_Johns", // −3:30 with DST
+  "America/Santiago", // DST jumps at midnight
+  "America/Havana", // falls back from 01:00 to 00:00
+  "Asia/Tehran", // +3:30, DST until 2022
+  "Pacific/Pago_Pago", // −11
+  "Africa/Casablanca", // DST suspended each Ramadan
+] as const;
+
+// Zones that skipped a whole calendar day (Kiritimati 1994-12-31, Apia 2011-12-30).
+const DAY_SKIPPING_ZONES = ["Pacific/Kiritimati", "Pacific/Apia"] as const;
+
+const startDate = fc
+  .date({
+    min: new Date("1970-01-01T00:00:00Z"),
+    max: new Date("2100-12-31T00:00:00Z"),
+    noInvalidDate: true,
+  })
+  .map((d) => d.toISOString().slice(0, 10));
+
+const plusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+describe("R1 a report covers at most 30 calendar days in the team's time zone, both ends included", () => {
+  test.prop([fc.constantFrom(...ZONES), startDate, fc.integer({ min: 1, max: 60 })])(
+    "accepted iff 1..30 days; the instants are the first of `from` and of the day after `to`",
+    (timeZone, from, length) => {
+      const to = plusDays(from, length - 1);
+      const decision = decideReportWindow({ from, to, timeZone });
+      expect(Either.isRight(decision)).toBe(length <= 30);
+      if (Either.isLeft(decision)) {
+        expect(decision.left).toMatchObject({ code: "REPORT_RANGE_TOO_LONG", days: length });
+        return;
+      }
+      const { startsAt, endsBefore, days } = decision.right;
+      expect(days).toBe(length);
+      expect(startsAt.getTime()).toBeLessThan(endsBefore.getTime());
+      expect(calendarDateInZone(startsAt, timeZone)).toBe(from);
+      expect(calendarDateInZone(new Date(startsAt.getTime() - 1), timeZone)).not.toBe(from);
+      expect(calendarDateInZone(new Date(endsBefore.getTime() - 1), timeZone)).toBe(to);
+      expect(calendarDateInZone(endsBefore, timeZone)).toBe(plusDays(to, 1));
+    },
+  );
+
+  test.prop([fc.constantFrom(...ZONES), startDate, fc.integer({ min: 1, max: 60 })])(
+    "an inverted range is rejected whatever its length",
+    (timeZone, to, length) => {
+      const from = plusDays(to, length);
+      const decision = decideReportWindow({ from, to, timeZone });
+      expect(Either.isLeft(decision) && decision.left.code).toBe("REPORT_RANGE_INVERTED");
+    },
+  );
+
+  test.prop([
+    fc.constantFrom(...ZONES, ...DAY_SKIPPING_ZONES),
+    startDate,
+    fc.integer({ min: 1, max: 30 }),
+  ])(
+    "consecutive windows tile time: no instant is in two of them or in none",
+    (timeZone, from, length) => {
+      const to = plusDays(from, length - 1);
+      const next = plusDays(to, 1);
+      const first = decideReportWindow({ from, to, timeZone });
+      const second = decideReportWindow({ from: next, to: next, timeZone });
+      if (Either.isLeft(first) || Either.isLeft(second)) throw new Error("both windows are valid");
+      expect(second.right.startsAt.getTime()).toBe(first.right.endsBefore.getTime());
+      // Every instant of the window lies on a date in from..to (read as text, ISO dates sort).
+      for (const at of [first.right.startsAt, new Date(first.right.endsBefore.getTime() - 1)]) {
+        if (first.right.startsAt.getTime() === first.right.endsBefore.getTime()) break;
+        const date = calendarDateInZone(at, timeZone);
+        expect(date >= from && date <= to).toBe(true);
+      }
+    },
+  );
+});
