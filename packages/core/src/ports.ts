@@ -1,0 +1,529 @@
+import { Context, type Effect, type Either } from "effect";
+import type { TagRecordRow, TagStatsRow } from "./csv/tag-report-csv.js";
+import type { TranscriptMessage } from "./csv/transcript-csv.js";
+import type {
+  ConversationBlocked,
+  DomainError,
+  IdempotencyKeyReused,
+  NotFound,
+} from "./domain/errors.js";
+import type {
+  ConversationId,
+  CustomerId,
+  MemberId,
+  MessageId,
+  TagApplicationId,
+  TagId,
+  TeamId,
+} from "./domain/ids.js";
+import type {
+  Cart,
+  Conversation,
+  ConversationEvent,
+  ConversationEventKind,
+  Customer,
+  FieldChange,
+  Identity,
+  Member,
+  OmoBinding,
+  Order,
+  OrderItem,
+  Presence,
+  Profile,
+  Tag,
+  Team,
+} from "./domain/model.js";
+import type { Channel, SenderType, TagMethod } from "./domain/vocabulary.js";
+import type { StateDecision } from "./rules/conversation-state.js";
+import type { ProfileEditDecision } from "./rules/profile-edit.js";
+import type {
+  ApplicationDecision,
+  CustomerTagState,
+  RemovalDecision,
+} from "./rules/repeat-tagging.js";
+import type { InstantRange, TagFrequency } from "./rules/tag-frequency.js";
+import type { NormalisedTagName } from "./rules/tag-name.js";
+import type { SuggestionCandidate } from "./rules/tag-suggestions.js";
+import type { BoundConversation } from "./rules/website-member.js";
+
+/**
+ * Ports: what the use cases need from the outside world, as Effect services.
+ * `packages/db` provides them. Where a decision depends on stored state that
+ * concurrent requests may change, the port takes core's pure `decide` function
+ * and runs it on the locked state inside one transaction — the rule stays here,
+ * the atomicity there.
+ */
+
+/** Who did something, for logs and audit. */
+export interface Author {
+  readonly memberId: MemberId | null;
+  readonly memberName: string | null;
+}
+
+// ——— teams and members ———
+
+/** Team and member look-ups. */
+export class Directory extends Context.Tag("customer-panel/Directory")<
+  Directory,
+  {
+    /** The team, or null. */
+    readonly team: (teamId: TeamId) => Effect.Effect<Team | null>;
+    /** A member of the team, or null (another team's member is null too). */
+    readonly member: (teamId: TeamId, memberId: MemberId) => Effect.Effect<Member | null>;
+  }
+>() {}
+
+/** Per-member preferences (P5). */
+export class Preferences extends Context.Tag("customer-panel/Preferences")<
+  Preferences,
+  {
+    /** Remembers whether the member hides the profile panel. */
+    readonly setPanelHidden: (
+      teamId: TeamId,
+      memberId: MemberId,
+      hidden: boolean,
+    ) => Effect.Effect<void>;
+  }
+>() {}
+
+// ——— panel read ———
+
+/** Everything `panel.get` shows, read in one go (db: at most 3 round trips). */
+export interface PanelSnapshot {
+  readonly team: Team;
+  readonly conversation: Conversation;
+  readonly identity: Identity;
+  readonly customer: Customer;
+  /** All identities of the customer, oldest first (P3 takes the first WhatsApp one). */
+  readonly identities: readonly Identity[];
+  readonly assignee: Pick<Member, "id" | "name"> | null;
+  /** Conversations of identities bound to the same website member (L1 candidates). */
+  readonly boundConversations: readonly BoundConversation[];
+  /** Tags on the customer with their counts (T4, T5). */
+  readonly tags: readonly {
+    readonly tagId: TagId;
+    readonly name: string;
+    readonly count: number;
+  }[];
+  /** Orders of the customer's website member accounts placed since the given time (L2). */
+  readonly orders: readonly Order[];
+  readonly cart: Cart | null;
+  readonly omoBinding: OmoBinding | null;
+  /** P5 for the member reading. */
+  readonly panelHidden: boolean;
+}
+
+/** Reads the panel. */
+export class PanelReader extends Context.Tag("customer-panel/PanelReader")<
+  PanelReader,
+  {
+    /** The snapshot, or null when the conversation is missing or another team's. */
+    readonly load: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+      reader: { readonly memberId: MemberId; readonly ordersSince: Date },
+    ) => Effect.Effect<PanelSnapshot | null>;
+  }
+>() {}
+
+// ——— profile ———
+
+/** What the profile decision sees. */
+export interface ProfileView {
+  readonly customer: Customer;
+  readonly identities: readonly Identity[];
+}
+
+/** Customer profiles (P1–P4, P6). */
+export class Profiles extends Context.Tag("customer-panel/Profiles")<
+  Profiles,
+  {
+    /**
+     * Locks the customer, runs `decide`, writes the new profile and one audit entry
+     * with the field changes when there are any; NotFound for a missing/foreign id.
+     */
+    readonly edit: <E extends DomainError>(
+      teamId: TeamId,
+      customerId: CustomerId,
+      decide: (view: ProfileView) => Either.Either<ProfileEditDecision, E>,
+      audit: { readonly author: Author; readonly at: Date },
+    ) => Effect.Effect<
+      { readonly customer: Customer; readonly changes: readonly FieldChange[] },
+      E | NotFound
+    >;
+    /**
+     * P4: sets the pixel member id of the customer of a webchat visitor to what `decide`
+     * returns; NotFound("identity") when the team has no such visitor.
+     */
+    readonly fillMemberId: (
+      teamId: TeamId,
+      visitorId: string,
+      decide: (current: string | null) => string | null,
+    ) => Effect.Effect<
+      { readonly customerId: CustomerId; readonly memberId: string | null },
+      NotFound
+    >;
+  }
+>() {}
+
+/** One entry of the profile audit trail (P6, B4). */
+export interface ProfileAuditEntry {
+  readonly customerId: CustomerId;
+  readonly at: Date;
+  readonly author: Author;
+  readonly changes: readonly FieldChange[];
+}
+
+// ——— tags ———
+
+/** A request to apply a tag, with the decision to run on the locked state. */
+export interface TagApplyRequest {
+  readonly teamId: TeamId;
+  readonly customerId: CustomerId;
+  readonly tag: NormalisedTagName;
+  readonly conversationId: ConversationId | null;
+  readonly method: TagMethod;
+  readonly author: Author;
+  readonly at: Date;
+  /**
+   * T8: keys are per team. A retry with the same key and fingerprint returns the first
+   * `applied` answer (`replayed: true`) before any other check, and counts once.
+   */
+  readonly idempotencyKey: string | null;
+  /** What the key stands for; the same key with another fingerprint is IDEMPOTENCY_KEY_REUSED. */
+  readonly fingerprint: string;
+  readonly newApplicationId: TagApplicationId;
+  readonly newTagId: TagId;
+  readonly decide: (state: CustomerTagState) => ApplicationDecision;
+}
+
+/** The answer to a tag application (T3, T4, T8). */
+export type TagApplyResult =
+  | {
+      readonly kind: "applied";
+      readonly tag: Tag;
+      readonly count: number;
+      readonly repeat: boolean;
+      readonly applicationId: TagApplicationId;
+      readonly channel: Channel | null;
+      readonly appliedAt: Date;
+      /** True when this answer replays an earlier request with the same idempotency key. */
+      readonly replayed: boolean;
+    }
+  | { readonly kind: "confirmation_required"; readonly tag: Tag; readonly count: number };
+
+/** Team tags and their applications (T1–T8). */
+export class Tags extends Context.Tag("customer-panel/Tags")<
+  Tags,
+  {
+    /**
+     * Atomically: replays an idempotent request; finds or creates the team tag by key;
+     * locks the customer's tag state; runs `decide`; on `applied` appends one
+     * application (with the conversation's channel) and stores the count.
+     * NotFound for a missing/foreign customer, or a conversation not of that customer.
+     */
+    readonly apply: (
+      request: TagApplyRequest,
+    ) => Effect.Effect<TagApplyResult, NotFound | IdempotencyKeyReused>;
+    /** Atomically runs `decide` on the customer's tag state and clears it on `removed` (T5). */
+    readonly remove: (
+      teamId: TeamId,
+      customerId: CustomerId,
+      tagId: TagId,
+      decide: (state: CustomerTagState) => RemovalDecision,
+    ) => Effect.Effect<{ readonly decision: RemovalDecision; readonly tag: Tag }, NotFound>;
+    /**
+     * T2 candidates whose key contains `queryKey` (LIKE wildcards taken literally),
+     * ordered as `rankSuggestions` orders them — prefix matches first, then uses — BEFORE
+     * the limit, or the limit could cut off the best matches. `uses` counts every
+     * application of the tag in the team.
+     */
+    readonly suggest: (
+      teamId: TeamId,
+      queryKey: string,
+      limit: number,
+    ) => Effect.Effect<readonly SuggestionCandidate[]>;
+    /** T6: applications per tag to the customer, inside `range` when given; NotFound for the customer. */
+    readonly frequency: (
+      teamId: TeamId,
+      customerId: CustomerId,
+      range: InstantRange | null,
+    ) => Effect.Effect<readonly TagFrequency[], NotFound>;
+  }
+>() {}
+
+/** Streams report rows (R2, R3); memory must not depend on the number of rows. */
+export class TagReports extends Context.Tag("customer-panel/TagReports")<
+  TagReports,
+  {
+    /** R2: per tag, applications in the range and distinct customers tagged. */
+    readonly stats: (teamId: TeamId, range: InstantRange) => AsyncIterable<TagStatsRow>;
+    /** R3: one row per application in the range, oldest first. */
+    readonly records: (teamId: TeamId, range: InstantRange) => AsyncIterable<TagRecordRow>;
+  }
+>() {}
+
+// ——— conversations ———
+
+/**
+ * The changes a conversation decision asks for, with the log entries to append.
+ * An absent field is unchanged; `assigneeId: null` unassigns.
+ */
+export interface ConversationUpdate {
+  readonly state?: StateDecision["state"];
+  readonly assigneeId?: MemberId | null;
+  readonly active?: boolean;
+  readonly presence?: Presence;
+  readonly lastExportedAt?: Date;
+  readonly events: readonly ConversationEventKind[];
+}
+
+/** A search hit (L9): what deletion must remove. */
+export interface SearchHit {
+  readonly conversationId: ConversationId;
+  readonly customerId: CustomerId;
+  readonly customerName: string;
+  readonly channel: Channel;
+  /** The matching message text, or null when the name matched. */
+  readonly snippet: string | null;
+}
+
+/** What a deletion erased (B5): counts only, never content. */
+export interface DeletionReceipt {
+  readonly conversationId: ConversationId;
+  readonly deletedAt: Date;
+  readonly deletedBy: Author;
+  readonly messages: number;
+  readonly events: number;
+  readonly pendingExports: number;
+  /** True when the conversation had already been deleted; this answers the first receipt. */
+  readonly alreadyDeleted: boolean;
+}
+
+/** Conversations, their messages and event log. */
+export class Conversations extends Context.Tag("customer-panel/Conversations")<
+  Conversations,
+  {
+    /** The conversation, or null when missing or another team's. */
+    readonly get: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+    ) => Effect.Effect<Conversation | null>;
+    /** Locks the conversation, runs `decide`, writes the update and its log entries. */
+    readonly update: <E extends DomainError>(
+      teamId: TeamId,
+      conversationId: ConversationId,
+      decide: (conversation: Conversation) => Either.Either<ConversationUpdate, E>,
+      log: { readonly author: Author; readonly at: Date },
+    ) => Effect.Effect<Conversation, E | NotFound>;
+    /**
+     * E1: log entries newest first (insertion order), paged by an opaque cursor; a
+     * malformed cursor gives an empty page. Null when the conversation is missing.
+     */
+    readonly events: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+      page: { readonly cursor: string | null; readonly limit: number },
+    ) => Effect.Effect<{
+      readonly events: readonly ConversationEvent[];
+      readonly nextCursor: string | null;
+    } | null>;
+    /** L7: the messages, oldest first, streamed; nothing for a missing/foreign id. */
+    readonly transcript: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+    ) => AsyncIterable<TranscriptMessage>;
+    /** L9: by customer name or message text. */
+    readonly search: (
+      teamId: TeamId,
+      query: string,
+      limit: number,
+    ) => Effect.Effect<readonly SearchHit[]>;
+    /**
+     * L9/B5: in one transaction erases the conversation, its messages, log, presence,
+     * search data and pending exports, keeps profile and tags, writes a tombstone.
+     * Null when it never existed in this team; the first receipt again when already deleted.
+     */
+    readonly delete: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+      by: { readonly author: Author; readonly at: Date },
+    ) => Effect.Effect<DeletionReceipt | null>;
+  }
+>() {}
+
+// ——— ingestion ———
+
+/** An inbound or outbound message as an integration delivers it. */
+export interface IncomingMessage {
+  readonly teamId: TeamId;
+  readonly channel: Channel;
+  readonly externalUserId: string;
+  readonly sender: SenderType;
+  readonly content: string;
+  readonly sentAt: Date;
+  readonly agent: Pick<Member, "id" | "name"> | null;
+  /** Profile for a customer created by this message. */
+  readonly newCustomer: Pick<Profile, "displayName" | "phone">;
+  readonly waId: string | null;
+  readonly businessScopedId: string | null;
+}
+
+/** Where an ingested message landed. */
+export interface IngestedMessage {
+  readonly messageId: MessageId;
+  readonly conversationId: ConversationId;
+  readonly customerId: CustomerId;
+  readonly createdConversation: boolean;
+}
+
+/** Everything integrations push in. */
+export class Ingestion extends Context.Tag("customer-panel/Ingestion")<
+  Ingestion,
+  {
+    /**
+     * Finds or creates customer, identity and conversation for the sender (once,
+     * even under concurrency), runs `decide` on the locked conversation (null when
+     * new) and stores the message with the decided state — or stores nothing when
+     * `decide` refuses (L5). A `waId` first known now is stored on the identity.
+     */
+    readonly message: (
+      message: IncomingMessage,
+      decide: (
+        conversation: {
+          readonly active: boolean;
+          readonly state: Conversation["state"];
+          readonly assigneeId: MemberId | null;
+        } | null,
+      ) => Either.Either<StateDecision, ConversationBlocked>,
+    ) => Effect.Effect<IngestedMessage, ConversationBlocked>;
+    /**
+     * L6: runs `decide` on the webchat visitor's conversation and stores the presence;
+     * NotFound("conversation") when the team has no such visitor.
+     */
+    readonly presence: <E extends DomainError>(
+      teamId: TeamId,
+      visitorId: string,
+      decide: (conversation: Conversation) => Either.Either<Presence, E>,
+    ) => Effect.Effect<Conversation, E | NotFound>;
+    /** L1/L4: records that an identity completed identity binding to a website member. */
+    readonly identityBound: (
+      teamId: TeamId,
+      identity: { readonly channel: Channel; readonly externalUserId: string },
+      websiteMemberId: string,
+      at: Date,
+    ) => Effect.Effect<Identity, NotFound>;
+    /** L2: upserts orders by id and replaces the cart of a website member. */
+    readonly commerce: (
+      teamId: TeamId,
+      websiteMemberId: string,
+      orders: readonly Omit<Order, "customerId">[],
+      cart:
+        | {
+            readonly currency: string;
+            readonly items: readonly OrderItem[];
+            readonly updatedAt: Date;
+          }
+        | null
+        | undefined,
+    ) => Effect.Effect<{ readonly orders: number }>;
+    /** O1: records an OMO binding for the customer of an identity. */
+    readonly omoBound: (
+      teamId: TeamId,
+      identity: { readonly channel: Channel; readonly externalUserId: string },
+      omoMemberId: string,
+      at: Date,
+    ) => Effect.Effect<OmoBinding, NotFound>;
+  }
+>() {}
+
+/** OMO bindings (O2). */
+export class Omo extends Context.Tag("customer-panel/Omo")<
+  Omo,
+  {
+    /** Removes the customer's binding and logs it on the conversation; false when there was none. */
+    readonly unbind: (
+      teamId: TeamId,
+      customerId: CustomerId,
+      log: { readonly conversationId: ConversationId; readonly author: Author; readonly at: Date },
+    ) => Effect.Effect<boolean>;
+  }
+>() {}
+
+// ——— exports ———
+
+/** A queued email export (outbox row). */
+export interface EmailExportJob {
+  readonly exportId: string;
+  readonly teamId: TeamId;
+  readonly conversationId: ConversationId;
+  readonly to: string;
+  readonly requestedBy: Author;
+  readonly requestedAt: Date;
+}
+
+/** The email export outbox: written in the request's transaction, delivered by a worker. */
+export class ExportOutbox extends Context.Tag("customer-panel/ExportOutbox")<
+  ExportOutbox,
+  {
+    /** Queues a job. */
+    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void>;
+  }
+>() {}
+
+/** An email with one CSV attachment. */
+export interface CsvEmail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly attachment: { readonly fileName: string; readonly content: AsyncIterable<string> };
+}
+
+/** Sends email (SMTP, a file for the demo, …). */
+export class Mailer extends Context.Tag("customer-panel/Mailer")<
+  Mailer,
+  {
+    /** Sends one email; fails with the transport's error. */
+    readonly send: (email: CsvEmail) => Effect.Effect<void, Error>;
+  }
+>() {}
+
+// ——— live changes ———
+
+/** A change members of the team may want to see at once (B6). */
+export interface PanelChange {
+  readonly teamId: TeamId;
+  readonly conversationId: ConversationId | null;
+  readonly customerId: CustomerId | null;
+  readonly kind:
+    | "presence"
+    | "profile"
+    | "tags"
+    | "status"
+    | "state"
+    | "message"
+    | "deleted"
+    | "exported"
+    | "omo";
+  readonly at: Date;
+}
+
+/** Publishes panel changes to subscribers (PostgreSQL NOTIFY, in-process for tests). */
+export class ChangeFeed extends Context.Tag("customer-panel/ChangeFeed")<
+  ChangeFeed,
+  {
+    /** Publishes after the change committed; best effort (a reload shows the truth). */
+    readonly publish: (change: PanelChange) => Effect.Effect<void>;
+  }
+>() {}
+
+// ——— ids ———
+
+/** New ids for what the use cases create. */
+export class IdSource extends Context.Tag("customer-panel/IdSource")<
+  IdSource,
+  {
+    /** A fresh UUID. */
+    readonly uuid: Effect.Effect<string>;
+  }
+>() {}

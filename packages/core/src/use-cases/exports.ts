@@ -1,0 +1,146 @@
+import { Clock, Effect, Either } from "effect";
+import { encodeTranscriptCsv, transcriptFileName } from "../csv/transcript-csv.js";
+import { NotFound } from "../domain/errors.js";
+import type { ConversationId } from "../domain/ids.js";
+import type { MemberActor } from "../domain/model.js";
+import {
+  type Author,
+  ChangeFeed,
+  Conversations,
+  type EmailExportJob,
+  ExportOutbox,
+  IdSource,
+  Mailer,
+  PanelReader,
+} from "../ports.js";
+import { ordersSince } from "../rules/orders-visibility.js";
+import { capabilityInputOf, requireAction, requireCapability, teamOf } from "./authorize.js";
+
+/**
+ * L7/L8: the export button works only for admin, only with `conversationExport`,
+ * never from the `app` client. The role is checked before anything is read.
+ */
+const authorizeExport = (actor: MemberActor, conversationId: ConversationId) =>
+  Effect.gen(function* () {
+    yield* requireAction(actor, "conversations.export");
+    const now = new Date(yield* Clock.currentTimeMillis);
+    const reader = yield* PanelReader;
+    const snapshot = yield* reader.load(actor.teamId, conversationId, {
+      memberId: actor.memberId,
+      ordersSince: ordersSince(now),
+    });
+    if (snapshot === null) return yield* Effect.fail(NotFound.of("conversation"));
+    yield* requireCapability(
+      "exportConversation",
+      "conversations.export",
+      capabilityInputOf(actor, snapshot),
+    );
+    return snapshot;
+  });
+
+/** Records a completed export: last export time (L7) and a log entry (E2). */
+export const recordExportCompleted = (
+  teamId: MemberActor["teamId"],
+  conversationId: ConversationId,
+  format: "csv" | "email",
+  author: Author,
+) =>
+  Effect.gen(function* () {
+    const at = new Date(yield* Clock.currentTimeMillis);
+    const conversations = yield* Conversations;
+    const updated = yield* conversations.update(
+      teamId,
+      conversationId,
+      () => Either.right({ lastExportedAt: at, events: [{ type: "exported", format }] }),
+      { author, at },
+    );
+    const feed = yield* ChangeFeed;
+    yield* feed.publish({
+      teamId,
+      conversationId,
+      customerId: updated.customerId,
+      kind: "exported",
+      at,
+    });
+    return { lastExportedAt: at };
+  });
+
+/**
+ * `conversations.export` as CSV (L7, L8): the file to stream. The last export time
+ * changes only when the caller has streamed every chunk and runs `complete`.
+ */
+export const exportConversationCsv = (
+  actor: MemberActor,
+  input: { readonly conversationId: ConversationId },
+) =>
+  Effect.gen(function* () {
+    const snapshot = yield* authorizeExport(actor, input.conversationId);
+    const now = new Date(yield* Clock.currentTimeMillis);
+    const conversations = yield* Conversations;
+    const { timeZone } = snapshot.team;
+    return {
+      fileName: transcriptFileName(input.conversationId, now, timeZone),
+      chunks: encodeTranscriptCsv(
+        conversations.transcript(actor.teamId, input.conversationId),
+        timeZone,
+      ),
+      complete: recordExportCompleted(actor.teamId, input.conversationId, "csv", {
+        memberId: actor.memberId,
+        memberName: actor.name,
+      }),
+    };
+  });
+
+/** `conversations.export` by email (L7, L8): queued in the outbox; a worker delivers it. */
+export const requestEmailExport = (
+  actor: MemberActor,
+  input: { readonly conversationId: ConversationId; readonly to: string },
+) =>
+  Effect.gen(function* () {
+    yield* authorizeExport(actor, input.conversationId);
+    const ids = yield* IdSource;
+    const outbox = yield* ExportOutbox;
+    const job: EmailExportJob = {
+      exportId: yield* ids.uuid,
+      teamId: actor.teamId,
+      conversationId: input.conversationId,
+      to: input.to,
+      requestedBy: { memberId: actor.memberId, memberName: actor.name },
+      requestedAt: new Date(yield* Clock.currentTimeMillis),
+    };
+    yield* outbox.enqueue(job);
+    return { exportId: job.exportId, status: "queued" as const };
+  });
+
+/**
+ * Delivers one queued email export: the transcript as a CSV attachment, then the
+ * last export time. A conversation deleted meanwhile is not sent (B5).
+ */
+export const deliverEmailExport = (job: EmailExportJob) =>
+  Effect.gen(function* () {
+    const conversations = yield* Conversations;
+    const conversation = yield* conversations.get(job.teamId, job.conversationId);
+    if (conversation === null)
+      return { delivered: false as const, reason: "conversation_gone" as const };
+    const team = yield* teamOf({ teamId: job.teamId });
+    // L8 holds at delivery too: a job queued before the feature was turned off is not sent.
+    if (!team.features.conversationExport) {
+      return { delivered: false as const, reason: "feature_disabled" as const };
+    }
+    const mailer = yield* Mailer;
+    const fileName = transcriptFileName(job.conversationId, job.requestedAt, team.timeZone);
+    yield* mailer.send({
+      to: job.to,
+      subject: `Conversation export ${fileName}`,
+      text: `The conversation export you asked for is attached (${fileName}).`,
+      attachment: {
+        fileName,
+        content: encodeTranscriptCsv(
+          conversations.transcript(job.teamId, job.conversationId),
+          team.timeZone,
+        ),
+      },
+    });
+    yield* recordExportCompleted(job.teamId, job.conversationId, "email", job.requestedBy);
+    return { delivered: true as const };
+  });

@@ -1,0 +1,179 @@
+import { Clock, Effect } from "effect";
+import { NotFound } from "../domain/errors.js";
+import type { MemberId } from "../domain/ids.js";
+import type { IntegrationActor, OrderItem } from "../domain/model.js";
+import type { Channel, SenderType } from "../domain/vocabulary.js";
+import { ChangeFeed, Directory, Ingestion } from "../ports.js";
+import { decideIngestedMessage } from "../rules/ingress.js";
+import { whatsAppPhone } from "../rules/phone-number.js";
+import { decidePresence, type PresenceSignal } from "../rules/presence.js";
+
+/** How an integration names a customer's channel account. */
+export interface IngestIdentityRef {
+  readonly channel: Channel;
+  readonly externalUserId: string;
+}
+
+/** The fallback name of a customer first seen on a channel without a name. */
+const defaultNameOf = (ref: IngestIdentityRef): string =>
+  `${ref.channel} ${ref.externalUserId.slice(-6)}`;
+
+/**
+ * `ingest.message`: stores a message. A customer's message on a blocked conversation
+ * is refused and not stored (L5, B2); a customer message makes a new or closed
+ * conversation pending (E2). A new WhatsApp customer's phone comes from the wa_id (P3).
+ */
+export const ingestMessage = (
+  actor: IntegrationActor,
+  input: {
+    readonly identity: IngestIdentityRef;
+    readonly sender: SenderType;
+    readonly content: string;
+    readonly sentAt?: Date | undefined;
+    readonly agentId?: MemberId | undefined;
+    readonly displayName?: string | undefined;
+    readonly waId?: string | undefined;
+    readonly businessScopedId?: string | undefined;
+  },
+) =>
+  Effect.gen(function* () {
+    const now = new Date(yield* Clock.currentTimeMillis);
+    let agent = null;
+    if (input.sender === "agent") {
+      if (input.agentId === undefined) return yield* Effect.fail(NotFound.of("member"));
+      const directory = yield* Directory;
+      const member = yield* directory.member(actor.teamId, input.agentId);
+      if (member === null) return yield* Effect.fail(NotFound.of("member"));
+      agent = { id: member.id, name: member.name };
+    }
+    const isWhatsApp = input.identity.channel === "whatsapp";
+    const ingestion = yield* Ingestion;
+    const stored = yield* ingestion.message(
+      {
+        teamId: actor.teamId,
+        channel: input.identity.channel,
+        externalUserId: input.identity.externalUserId,
+        sender: input.sender,
+        content: input.content,
+        sentAt: input.sentAt ?? now,
+        agent,
+        newCustomer: {
+          displayName: input.displayName ?? defaultNameOf(input.identity),
+          phone: isWhatsApp ? whatsAppPhone(input.waId ?? null) : null,
+        },
+        waId: isWhatsApp ? (input.waId ?? null) : null,
+        businessScopedId: isWhatsApp ? (input.businessScopedId ?? null) : null,
+      },
+      (conversation) => decideIngestedMessage(conversation, input.sender),
+    );
+    const feed = yield* ChangeFeed;
+    yield* feed.publish({
+      teamId: actor.teamId,
+      conversationId: stored.conversationId,
+      customerId: stored.customerId,
+      kind: "message",
+      at: now,
+    });
+    return stored;
+  });
+
+const presence = (actor: IntegrationActor, visitorId: string, signal: PresenceSignal) =>
+  Effect.gen(function* () {
+    const at = new Date(yield* Clock.currentTimeMillis);
+    const ingestion = yield* Ingestion;
+    const conversation = yield* ingestion.presence(actor.teamId, visitorId, (c) =>
+      decidePresence(c.channel, signal, at),
+    );
+    const feed = yield* ChangeFeed;
+    yield* feed.publish({
+      teamId: actor.teamId,
+      conversationId: conversation.id,
+      customerId: conversation.customerId,
+      kind: "presence",
+      at,
+    });
+    return { conversationId: conversation.id, presence: conversation.presence };
+  });
+
+/** `ingest.pageVisit` (L6): the webchat customer is on a page. */
+export const ingestPageVisit = (
+  actor: IntegrationActor,
+  input: {
+    readonly visitorId: string;
+    readonly pageUrl: string;
+    readonly pageTitle?: string | undefined;
+  },
+) =>
+  presence(actor, input.visitorId, {
+    type: "page_visit",
+    pageUrl: input.pageUrl,
+    pageTitle: input.pageTitle ?? null,
+  });
+
+/** `ingest.pageClosed` (L6): "user offline" at once; the page link is dropped. */
+export const ingestPageClosed = (actor: IntegrationActor, input: { readonly visitorId: string }) =>
+  presence(actor, input.visitorId, { type: "page_closed" });
+
+/** `ingest.identityBound` (L1, L4): a social identity completed identity binding. */
+export const ingestIdentityBound = (
+  actor: IntegrationActor,
+  input: { readonly identity: IngestIdentityRef; readonly websiteMemberId: string },
+) =>
+  Effect.gen(function* () {
+    const at = new Date(yield* Clock.currentTimeMillis);
+    const ingestion = yield* Ingestion;
+    const identity = yield* ingestion.identityBound(
+      actor.teamId,
+      input.identity,
+      input.websiteMemberId,
+      at,
+    );
+    return { identityId: identity.id, customerId: identity.customerId, boundAt: at };
+  });
+
+/** `ingest.orders` (L2): orders (upserted by id) and the cart of one website member. */
+export const ingestOrders = (
+  actor: IntegrationActor,
+  input: {
+    readonly websiteMemberId: string;
+    readonly orders: readonly {
+      readonly orderId: string;
+      readonly placedAt: Date;
+      readonly currency: string;
+      readonly total: number;
+      readonly items: readonly OrderItem[];
+    }[];
+    readonly cart?:
+      | { readonly currency: string; readonly items: readonly OrderItem[] }
+      | null
+      | undefined;
+  },
+) =>
+  Effect.gen(function* () {
+    const at = new Date(yield* Clock.currentTimeMillis);
+    const ingestion = yield* Ingestion;
+    return yield* ingestion.commerce(
+      actor.teamId,
+      input.websiteMemberId,
+      input.orders.map((o) => ({
+        id: o.orderId,
+        placedAt: o.placedAt,
+        currency: o.currency,
+        total: o.total,
+        items: o.items,
+        websiteMemberId: input.websiteMemberId,
+      })),
+      input.cart === undefined ? undefined : input.cart && { ...input.cart, updatedAt: at },
+    );
+  });
+
+/** `ingest.omoBinding` (O1): the customer of an identity bound an OMO membership. */
+export const ingestOmoBinding = (
+  actor: IntegrationActor,
+  input: { readonly identity: IngestIdentityRef; readonly omoMemberId: string },
+) =>
+  Effect.gen(function* () {
+    const at = new Date(yield* Clock.currentTimeMillis);
+    const ingestion = yield* Ingestion;
+    return yield* ingestion.omoBound(actor.teamId, input.identity, input.omoMemberId, at);
+  });

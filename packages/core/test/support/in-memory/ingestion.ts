@@ -1,0 +1,182 @@
+import { type Context, Effect, Either, Layer } from "effect";
+import {
+  type Conversation,
+  type ConversationId,
+  type Customer,
+  type CustomerId,
+  type Identity,
+  type IdentityId,
+  type IncomingMessage,
+  type IngestedMessage,
+  Ingestion,
+  type MessageId,
+  NotFound,
+  Omo,
+} from "../../../src/index.js";
+import { appendEvents } from "./conversations.js";
+import { conversationIn, conversationOfIdentity, customerIn, identityByRef } from "./lookups.js";
+import { type InMemoryState, key, replace } from "./state.js";
+
+type Decide = Parameters<Context.Tag.Service<typeof Ingestion>["message"]>[1];
+
+/** Finds or creates the sender's customer and identity (WhatsApp keeps wa_id / BSUID, P3). */
+const senderIdentity = (
+  state: InMemoryState,
+  nextId: () => string,
+  message: IncomingMessage,
+): Identity => {
+  const found = identityByRef(state, message.teamId, message);
+  if (found !== undefined) return found;
+  const customer: Customer = {
+    id: nextId() as CustomerId,
+    teamId: message.teamId,
+    displayName: message.newCustomer.displayName,
+    email: null,
+    phone: message.newCustomer.phone,
+    note: null,
+    memberId: null,
+    createdAt: message.sentAt,
+  };
+  const identity: Identity = {
+    id: nextId() as IdentityId,
+    teamId: message.teamId,
+    customerId: customer.id,
+    channel: message.channel,
+    externalId: message.externalUserId,
+    waId: message.channel === "whatsapp" ? message.waId : null,
+    businessScopedId: message.channel === "whatsapp" ? message.businessScopedId : null,
+    websiteMemberId: null,
+    boundAt: null,
+  };
+  state.customers.set(customer.id, customer);
+  state.identities.set(identity.id, identity);
+  return identity;
+};
+
+/** Ingestion.message: decide on the current conversation first, so a refusal stores nothing (L5). */
+const ingestMessage = (
+  state: InMemoryState,
+  nextId: () => string,
+  message: IncomingMessage,
+  decide: Decide,
+) =>
+  Effect.suspend(() => {
+    const existing = identityByRef(state, message.teamId, message);
+    const current = existing && conversationOfIdentity(state, existing);
+    const decision = decide(
+      current
+        ? { active: current.active, state: current.state, assigneeId: current.assigneeId }
+        : null,
+    );
+    if (Either.isLeft(decision)) return Effect.fail(decision.left);
+    const { state: next, assigneeId, events } = decision.right;
+    const identity = senderIdentity(state, nextId, message);
+    let conversation: Conversation;
+    if (current === undefined) {
+      conversation = {
+        id: nextId() as ConversationId,
+        teamId: message.teamId,
+        customerId: identity.customerId,
+        identityId: identity.id,
+        channel: identity.channel,
+        state: next,
+        active: true,
+        assigneeId,
+        presence: { online: false, since: null },
+        lastExportedAt: null,
+        createdAt: message.sentAt,
+      };
+      state.conversations.set(conversation.id, conversation);
+    } else {
+      conversation = replace(state.conversations, current.id, current, { state: next, assigneeId });
+    }
+    const author =
+      message.sender === "agent" && message.agent
+        ? { memberId: message.agent.id, memberName: message.agent.name }
+        : { memberId: null, memberName: null };
+    appendEvents(state, nextId, conversation.id, events, { author, at: message.sentAt });
+    const messageId = nextId() as MessageId;
+    state.messages.push({
+      id: messageId,
+      teamId: message.teamId,
+      conversationId: conversation.id,
+      sender: message.sender,
+      agentId: message.agent?.id ?? null,
+      agentName: message.agent?.name ?? null,
+      content: message.content,
+      sentAt: message.sentAt,
+    });
+    const stored: IngestedMessage = {
+      messageId,
+      conversationId: conversation.id,
+      customerId: identity.customerId,
+      createdConversation: current === undefined,
+    };
+    return Effect.succeed(stored);
+  });
+
+/** Ingestion and Omo over the in-memory state. */
+export const ingestionLayer = (state: InMemoryState, nextId: () => string) =>
+  Layer.merge(
+    Layer.succeed(Ingestion, {
+      message: (message, decide) => ingestMessage(state, nextId, message, decide),
+      presence: (teamId, visitorId, decide) =>
+        Effect.gen(function* () {
+          const identity = identityByRef(state, teamId, {
+            channel: "webchat",
+            externalUserId: visitorId,
+          });
+          const conversation = identity && conversationOfIdentity(state, identity);
+          if (conversation === undefined) return yield* Effect.fail(NotFound.of("conversation"));
+          const presence = yield* decide(conversation);
+          return replace(state.conversations, conversation.id, conversation, { presence });
+        }),
+      identityBound: (teamId, ref, websiteMemberId, at) =>
+        Effect.suspend(() => {
+          const identity = identityByRef(state, teamId, ref);
+          if (identity === undefined) return Effect.fail(NotFound.of("identity"));
+          return Effect.succeed(
+            replace(state.identities, identity.id, identity, { websiteMemberId, boundAt: at }),
+          );
+        }),
+      commerce: (teamId, websiteMemberId, orders, cart) =>
+        Effect.sync(() => {
+          for (const order of orders) state.orders.set(key(teamId, order.id), { ...order, teamId });
+          const cartKey = key(teamId, websiteMemberId);
+          if (cart === null) state.carts.delete(cartKey);
+          else if (cart !== undefined) {
+            state.carts.set(cartKey, {
+              teamId,
+              websiteMemberId,
+              currency: cart.currency,
+              items: cart.items,
+              updatedAt: cart.updatedAt,
+            });
+          }
+          return { orders: orders.length };
+        }),
+      omoBound: (teamId, ref, omoMemberId, at) =>
+        Effect.suspend(() => {
+          const identity = identityByRef(state, teamId, ref);
+          if (identity === undefined) return Effect.fail(NotFound.of("identity"));
+          const binding = { customerId: identity.customerId, omoMemberId, boundAt: at };
+          state.omo.set(identity.customerId, { ...binding, teamId });
+          return Effect.succeed(binding);
+        }),
+    }),
+    Layer.succeed(Omo, {
+      unbind: (teamId, customerId, log) =>
+        Effect.sync(() => {
+          const binding = state.omo.get(customerId);
+          if (customerIn(state, teamId, customerId) === undefined || binding?.teamId !== teamId) {
+            return false;
+          }
+          state.omo.delete(customerId);
+          const conversation = conversationIn(state, teamId, log.conversationId);
+          if (conversation?.customerId === customerId) {
+            appendEvents(state, nextId, conversation.id, [{ type: "omo_unbound" }], log);
+          }
+          return true;
+        }),
+    }),
+  );
