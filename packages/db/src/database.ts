@@ -1,0 +1,140 @@
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema.js";
+
+/** The drizzle database both drivers give; repositories are written once against it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** The folder of the committed migrations. */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.meta.url));
+
+/** Notification channel of panel changes (B6). */
+export const CHANGES_CHANNEL = "customer_panel_changes";
+
+/** Where the data lives: in memory, a PGlite folder, or a PostgreSQL server. */
+export interface DatabaseOptions {
+  /** `postgres://…` for a server; a folder path (or `file://…`) for persisted PGlite; nothing for in-memory PGlite. */
+  readonly url?: string | undefined;
+  /** node-postgres pool size (server only). */
+  readonly poolSize?: number;
+  /** Called with every SQL statement drizzle sends (round-trip counting, debugging). */
+  readonly onQuery?: (statement: string) => void;
+}
+
+const loggerOf = (options: Pick<DatabaseOptions, "onQuery">) =>
+  options.onQuery ? { logQuery: (statement: string) => options.onQuery?.(statement) } : false;
+
+/** An open database: the drizzle handle, change notifications, and close. */
+export interface Database {
+  readonly driver: "pglite" | "postgres";
+  readonly db: Db;
+  /** Applies the committed migrations; applying twice is harmless. */
+  readonly migrate: () => Promise<void>;
+  /** Subscribes to a notification channel; resolves to an unsubscribe function. */
+  readonly listen: (
+    channel: string,
+    onPayload: (payload: string) => void,
+  ) => Promise<() => Promise<void>>;
+  /** Closes the pool or the PGlite instance (an open PGlite keeps Node alive). */
+  readonly close: () => Promise<void>;
+  /** The PGlite instance (PGlite driver only), for cloning in tests. */
+  readonly pglite?: PGlite;
+}
+
+const isServerUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
+
+// Two API servers may start at once on one PostgreSQL: the migration runs under an advisory lock.
+const MIGRATION_LOCK = 7_215_342_901;
+
+/**
+ * Opens the database. No url or a folder: PGlite (in memory, or persisted in the
+ * folder), with pg_trgm loaded. A `postgres://` url: a node-postgres pool.
+ */
+export const createDatabase = async (options: DatabaseOptions = {}): Promise<Database> => {
+  const url = options.url;
+  if (url !== undefined && isServerUrl(url)) return openServer(url, options);
+  const dataDir = url?.startsWith("file://") ? fileURLToPath(url) : url;
+  const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  return fromPglite(pglite, options);
+};
+
+/** Wraps an open PGlite instance (e.g. a clone made by a test). */
+export const fromPglite = (
+  pglite: PGlite,
+  options: Pick<DatabaseOptions, "onQuery"> = {},
+): Database => {
+  const db = drizzlePglite(pglite, {
+    schema,
+    casing: "snake_case",
+    logger: loggerOf(options),
+  }) as unknown as Db;
+  return {
+    driver: "pglite",
+    db,
+    pglite,
+    migrate: async () => {
+      await migratePglite(drizzlePglite(pglite, { schema, casing: "snake_case" }), {
+        migrationsFolder: MIGRATIONS_FOLDER,
+      });
+    },
+    listen: async (channel, onPayload) => {
+      const unlisten = await pglite.listen(channel, onPayload);
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
+    },
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+};
+
+const openServer = (url: string, options: DatabaseOptions): Database => {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on("error", () => {});
+  const db = drizzleNodePg(pool, {
+    schema,
+    casing: "snake_case",
+    logger: loggerOf(options),
+  }) as unknown as Db;
+  return {
+    driver: "postgres",
+    db,
+    migrate: async () => {
+      const client = await pool.connect();
+      try {
+        await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+        await migrateNodePg(drizzleNodePg(client, { schema, casing: "snake_case" }), {
+          migrationsFolder: MIGRATIONS_FOLDER,
+        });
+      } finally {
+        await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+        client.release();
+      }
+    },
+    listen: async (channel, onPayload) => {
+      // LISTEN needs one connection of its own for as long as the subscription lives.
+      const client = new pg.Client({ connectionString: url });
+      client.on("error", () => {});
+      await client.connect();
+      client.on("notification", (n) => {
+        if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+      });
+      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
+    close: async () => {
+      if (!pool.ended) await pool.end();
+    },
+  };
+};
