@@ -1,0 +1,22 @@
+/**
+ * @customer-panel/db — the panel's data on in-process PGlite or a PostgreSQL
+ * server: schema, migrations, and the implementation of every core port.
+ */
+
+export {
+  CHANGES_CHANNEL,
+  createDatabase,
+  type Database,
+  type DatabaseOptions,
+  type Db,
+  fromPglite,
+  MIGRATIONS_FOLDER,
+} from "./database.js";
+export { type DatabasePorts, databaseLayer } from "./layer.js";
+export type { ChangeNotification } from "./repositories/change-feed.js";
+export {
+  claimPendingExports,
+  markExportFailed,
+  markExportSent,
+} from "./repositories/export-outbox.js";
+export * as schema from "./schema.js";

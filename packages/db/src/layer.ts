@@ -1,0 +1,58 @@
+import {
+  ChangeFeed,
+  Conversations,
+  Directory,
+  ExportOutbox,
+  IdSource,
+  Ingestion,
+  Omo,
+  PanelReader,
+  Preferences,
+  Profiles,
+  TagReports,
+  Tags,
+} from "@customer-panel/core";
+import { Layer } from "effect";
+import type { Db } from "./database.js";
+import { makeChangeFeed, makeIdSource } from "./repositories/change-feed.js";
+import { makeConversations } from "./repositories/conversations.js";
+import { makeDirectory, makePreferences } from "./repositories/directory.js";
+import { makeExportOutbox } from "./repositories/export-outbox.js";
+import { makeIngestion } from "./repositories/ingestion.js";
+import { makeOmo } from "./repositories/omo.js";
+import { makePanelReader } from "./repositories/panel-reader.js";
+import { makeProfiles } from "./repositories/profiles.js";
+import { makeTagReports } from "./repositories/tag-reports.js";
+import { makeTags } from "./repositories/tags.js";
+
+/** Every port core's use cases need, except the Mailer (the host chooses how mail leaves). */
+export type DatabasePorts =
+  | ChangeFeed
+  | Conversations
+  | Directory
+  | ExportOutbox
+  | IdSource
+  | Ingestion
+  | Omo
+  | PanelReader
+  | Preferences
+  | Profiles
+  | TagReports
+  | Tags;
+
+/** The database's implementation of core's ports, as one Layer. */
+export const databaseLayer = (db: Db): Layer.Layer<DatabasePorts> =>
+  Layer.mergeAll(
+    Layer.succeed(ChangeFeed, makeChangeFeed(db)),
+    Layer.succeed(Conversations, makeConversations(db)),
+    Layer.succeed(Directory, makeDirectory(db)),
+    Layer.succeed(ExportOutbox, makeExportOutbox(db)),
+    Layer.succeed(IdSource, makeIdSource()),
+    Layer.succeed(Ingestion, makeIngestion(db)),
+    Layer.succeed(Omo, makeOmo(db)),
+    Layer.succeed(PanelReader, makePanelReader(db)),
+    Layer.succeed(Preferences, makePreferences(db)),
+    Layer.succeed(Profiles, makeProfiles(db)),
+    Layer.succeed(TagReports, makeTagReports(db)),
+    Layer.succeed(Tags, makeTags(db)),
+  );

@@ -1,0 +1,133 @@
+import type {
+  Author,
+  ConversationId,
+  EmailExportJob,
+  ExportOutbox,
+  MemberId,
+  TeamId,
+} from "@customer-panel/core";
+import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import type { Context } from "effect";
+import type { Db } from "../database.js";
+import { emailExports } from "../schema.js";
+import { query } from "../transaction.js";
+
+/** A job a worker claimed, with how many times it has been tried (this claim included). */
+export interface ClaimedExport extends EmailExportJob {
+  readonly attempts: number;
+}
+
+/** Tries before a job stops being retried and is marked `failed`. */
+export const MAX_EXPORT_ATTEMPTS = 5;
+
+// A stored error is for operators; a transport may say a lot, the row keeps the start.
+const MAX_ERROR_LENGTH = 1_000;
+
+/** The ExportOutbox port on PGlite or PostgreSQL. */
+export const makeExportOutbox = (db: Db): Context.Tag.Service<typeof ExportOutbox> => ({
+  enqueue: (job) =>
+    query(async () => {
+      // Insert … select: a conversation deleted since the request was authorised queues
+      // nothing — exactly what its deletion would have done to the queued job (B5).
+      await db.execute(sql`
+        insert into email_exports (id, team_id, conversation_id, recipient,
+          requested_by_member_id, requested_by_name, requested_at)
+        select ${job.exportId}::uuid, team_id, id, ${job.to}::text,
+          ${job.requestedBy.memberId}::uuid, ${job.requestedBy.memberName}::text,
+          ${job.requestedAt.toISOString()}::timestamptz
+        from conversations
+        where team_id = ${job.teamId} and id = ${job.conversationId}
+      `);
+    }),
+});
+
+/** How long a claim keeps other workers away from a job, unless marked sooner. */
+export const EXPORT_CLAIM_MS = 5 * 60_000;
+
+/**
+ * Claims up to `limit` pending jobs that nobody holds, oldest first, counting the
+ * attempt and holding each for `claimMs`. SKIP LOCKED lets workers claim side by side;
+ * the claim keeps a second worker from sending the same export while the first one is
+ * at it. A worker that dies mid-send loses its claim when it expires and the job is
+ * retried: delivery is at least once, and once per export unless a worker crashes
+ * between sending and marking.
+ */
+export const claimPendingExports = (
+  db: Db,
+  limit: number,
+  options: { readonly now?: Date; readonly claimMs?: number } = {},
+): Promise<ClaimedExport[]> =>
+  db.transaction(async (tx) => {
+    const now = options.now ?? new Date();
+    const due = await tx
+      .select({ id: emailExports.id })
+      .from(emailExports)
+      .where(
+        and(
+          eq(emailExports.status, "pending"),
+          or(isNull(emailExports.claimedUntil), lte(emailExports.claimedUntil, now)),
+        ),
+      )
+      .orderBy(asc(emailExports.requestedAt), asc(emailExports.id))
+      .limit(Math.max(0, limit))
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    const claimed = await tx
+      .update(emailExports)
+      .set({
+        attempts: sql`${emailExports.attempts} + 1`,
+        claimedUntil: new Date(now.getTime() + (options.claimMs ?? EXPORT_CLAIM_MS)),
+      })
+      .where(
+        inArray(
+          emailExports.id,
+          due.map((d) => d.id),
+        ),
+      )
+      .returning();
+    return claimed
+      .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime() || a.id.localeCompare(b.id))
+      .map((row) => ({
+        exportId: row.id,
+        teamId: row.teamId as TeamId,
+        conversationId: row.conversationId as ConversationId,
+        to: row.recipient,
+        requestedBy: {
+          memberId: row.requestedByMemberId as MemberId | null,
+          memberName: row.requestedByName,
+        } satisfies Author,
+        requestedAt: row.requestedAt,
+        attempts: row.attempts,
+      }));
+  });
+
+/** Marks a job delivered. */
+export const markExportSent = async (db: Db, id: string, at: Date): Promise<void> => {
+  await db
+    .update(emailExports)
+    .set({ status: "sent", sentAt: at, lastError: null })
+    .where(eq(emailExports.id, id));
+};
+
+/**
+ * Records a failed delivery: the job goes back to `pending` for another try, or to
+ * `failed` once it has been tried `maxAttempts` times. Answers the status it is left in.
+ */
+export const markExportFailed = async (
+  db: Db,
+  id: string,
+  error: string,
+  maxAttempts: number = MAX_EXPORT_ATTEMPTS,
+): Promise<"pending" | "failed" | null> => {
+  const [row] = await db
+    .update(emailExports)
+    .set({
+      lastError: error.slice(0, MAX_ERROR_LENGTH),
+      // Released: the next claim may retry it at once.
+      claimedUntil: null,
+      status: sql`case when ${emailExports.attempts} >= ${maxAttempts} then 'failed' else 'pending' end`,
+    })
+    .where(and(eq(emailExports.id, id), eq(emailExports.status, "pending")))
+    .returning({ status: emailExports.status });
+  return row === undefined ? null : (row.status as "pending" | "failed");
+};

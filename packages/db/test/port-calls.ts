@@ -1,0 +1,78 @@
+import {
+  type Author,
+  type Channel,
+  type DomainErrorCode,
+  decideIngestedMessage,
+  type IncomingMessage,
+  type MemberId,
+  type SenderType,
+  type TeamId,
+} from "@customer-panel/core";
+import { Cause, Effect, Exit, Option } from "effect";
+import { expect } from "vitest";
+import type { Db } from "../src/database.js";
+import { makeIngestion } from "../src/repositories/ingestion.js";
+
+/**
+ * Calling the db ports from tests: an IncomingMessage builder, ingestion with core's
+ * own decision, and reading an Effect's outcome as the code a client would see.
+ */
+
+/** An inbound message from `externalUserId` on `channel` (customer, now, with a default name). */
+export const incoming = (
+  teamId: string,
+  externalUserId: string,
+  overrides: Partial<Omit<IncomingMessage, "teamId" | "externalUserId">> & {
+    readonly channel?: Channel;
+    readonly sender?: SenderType;
+  } = {},
+): IncomingMessage => ({
+  teamId: teamId as TeamId,
+  channel: "line",
+  externalUserId,
+  sender: "customer",
+  content: "你好",
+  sentAt: new Date("2025-03-01T00:00:00Z"),
+  agent: null,
+  newCustomer: { displayName: "新客人", phone: null },
+  waId: null,
+  businessScopedId: null,
+  ...overrides,
+});
+
+/** Ingests a message with core's L5/E2 decision, answering the Exit. */
+export const ingest = (db: Db, message: IncomingMessage) =>
+  Effect.runPromiseExit(
+    makeIngestion(db).message(message, (c) => decideIngestedMessage(c, message.sender)),
+  );
+
+/** An author for logs: a member with a name, or the system. */
+export const author = (memberId: string | null, memberName: string | null): Author => ({
+  memberId: memberId as MemberId | null,
+  memberName,
+});
+
+/** The domain error code of a failed Exit; "SUCCESS" or "DEFECT" otherwise. */
+export const outcomeOf = <A, E>(exit: Exit.Exit<A, E>): DomainErrorCode | "SUCCESS" | "DEFECT" => {
+  if (Exit.isSuccess(exit)) return "SUCCESS";
+  const failure = Cause.failureOption(exit.cause);
+  return Option.isSome(failure) ? (failure.value as { code: DomainErrorCode }).code : "DEFECT";
+};
+
+/** The value of a successful Exit, or a test failure naming the cause. */
+export const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
+  if (Exit.isFailure(exit)) throw new Error(`expected success, got ${Cause.pretty(exit.cause)}`);
+  return exit.value;
+};
+
+/** Asserts the Exit failed with `code`. */
+export const expectCode = <A, E>(exit: Exit.Exit<A, E>, code: DomainErrorCode): void => {
+  expect(outcomeOf(exit)).toBe(code);
+};
+
+/** Drains an async iterable into an array. */
+export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};

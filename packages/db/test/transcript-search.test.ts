@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import type { ConversationId, TeamId } from "@customer-panel/core";
+import { Effect } from "effect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeConversations } from "../src/repositories/conversations.js";
+import * as t from "../src/schema.js";
+import { type EngineHandle, engines } from "./engines.js";
+import { collect } from "./port-calls.js";
+import { seedCustomer, seedMessages, seedTeam } from "./seed.js";
+
+const at = (iso: string) => new Date(iso);
+
+describe.each(engines)("transcript and search on $name", (engine) => {
+  let handle: EngineHandle;
+  beforeAll(async () => {
+    handle = await engine.open();
+  });
+  afterAll(async () => handle?.dispose());
+
+  describe("L7 transcript: oldest first, streamed in batches", () => {
+    it("yields every message in (sent_at, id) order across batch boundaries, ties included", async () => {
+      const { db } = await handle.fresh();
+      const team = await seedTeam(db);
+      const { conversationId } = await seedCustomer(db, team);
+      await seedMessages(db, team, conversationId, ["c", "d"], at("2025-01-01T00:00:10Z"));
+      await seedMessages(db, team, conversationId, ["a", "b"], at("2025-01-01T00:00:00Z"));
+      // Five messages at one instant with microseconds a JS Date can not carry.
+      for (let i = 0; i < 5; i++) {
+        await db.insert(t.messages).values({
+          id: randomUUID(),
+          teamId: team,
+          conversationId,
+          sender: "bot",
+          content: `tie ${i}`,
+          sentAt: at("2025-01-01T00:00:05Z"),
+        });
+      }
+      await db.execute(
+        `update messages set sent_at = sent_at + interval '0.000123 seconds' where content like 'tie %'`,
+      );
+      const conversations = makeConversations(db, { transcriptBatchSize: 2 });
+      const all = await collect(
+        conversations.transcript(team as TeamId, conversationId as ConversationId),
+      );
+      expect(all).toHaveLength(9);
+      expect(all.slice(0, 2).map((m) => m.content)).toEqual(["a", "b"]);
+      expect(new Set(all.slice(2, 7).map((m) => m.content)).size).toBe(5);
+      expect(all.slice(7).map((m) => m.content)).toEqual(["c", "d"]);
+      expect(all[1]).toMatchObject({ sender: "agent", agentName: "客服 小美" });
+      expect(
+        await collect(
+          makeConversations(db).transcript(
+            randomUUID() as TeamId,
+            conversationId as ConversationId,
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it("reads lazily: a batch at a time, and stopping early is clean", async () => {
+      const { db } = await handle.fresh();
+      const team = await seedTeam(db);
+      const { conversationId } = await seedCustomer(db, team);
+      await seedMessages(
+        db,
+        team,
+        conversationId,
+        Array.from({ length: 10 }, (_, i) => `m${i}`),
+      );
+      const conversations = makeConversations(db, { transcriptBatchSize: 3 });
+      const read: string[] = [];
+      for await (const m of conversations.transcript(
+        team as TeamId,
+        conversationId as ConversationId,
+      )) {
+        read.push(m.content);
+        // Everything after the first batch is gone before it is read: a reader that had
+        // loaded all ten up front would still yield them.
+        if (read.length === 1) await db.delete(t.messages);
+      }
+      expect(read).toEqual(["m0", "m1", "m2"]);
+      await seedMessages(db, team, conversationId, ["x", "y", "z", "w"]);
+      for await (const m of conversations.transcript(
+        team as TeamId,
+        conversationId as ConversationId,
+      )) {
+        expect(m.content).toBe("x");
+        break;
+      }
+      expect(await db.$count(t.messages)).toBe(4);
+    });
+  });
+
+  describe("L9 search by customer name or message text, team-scoped", () => {
+    it("finds by name case-insensitively and by Chinese text, 2-character queries included", async () => {
+      const { db } = await handle.fresh();
+      const team = await seedTeam(db);
+      const other = await seedTeam(db);
+      const alice = await seedCustomer(db, team, { displayName: "Alice Chen" });
+      const wang = await seedCustomer(db, team, { displayName: "王小明" });
+      await seedMessages(db, team, wang.conversationId, ["我想要退貨，謝謝", "好的"]);
+      const foreign = await seedCustomer(db, other, { displayName: "Alice Other" });
+      await seedMessages(db, other, foreign.conversationId, ["我想要退貨"]);
+      const search = (q: string, limit = 20) =>
+        Effect.runPromise(makeConversations(db).search(team as TeamId, q, limit));
+
+      expect(await search("ALICE")).toEqual([
+        {
+          conversationId: alice.conversationId,
+          customerId: alice.customerId,
+          customerName: "Alice Chen",
+          channel: "line",
+          snippet: null,
+        },
+      ]);
+      const byText = await search("退貨");
+      expect(byText).toEqual([
+        {
+          conversationId: wang.conversationId,
+          customerId: wang.customerId,
+          customerName: "王小明",
+          channel: "line",
+          snippet: "我想要退貨，謝謝",
+        },
+      ]);
+      expect((await search("我想要退貨")).map((h) => h.conversationId)).toEqual([
+        wang.conversationId,
+      ]);
+      expect((await search("小明")).map((h) => h.snippet)).toEqual([null]);
+      expect(await search("不存在的字")).toEqual([]);
+      expect(await search("e", 1)).toHaveLength(1);
+    });
+
+    it("treats LIKE wildcards as characters: % and _ do not match everything", async () => {
+      const { db } = await handle.fresh();
+      const team = await seedTeam(db);
+      const plain = await seedCustomer(db, team, { displayName: "Plain" });
+      await seedMessages(db, team, plain.conversationId, ["hello there"]);
+      const percent = await seedCustomer(db, team, { displayName: "Percent" });
+      await seedMessages(db, team, percent.conversationId, ["100% 滿意"]);
+      const search = (q: string) =>
+        Effect.runPromise(makeConversations(db).search(team as TeamId, q, 20));
+      expect((await search("%")).map((h) => h.conversationId)).toEqual([percent.conversationId]);
+      expect(await search("_")).toEqual([]);
+      expect(await search("\\")).toEqual([]);
+      expect((await search("0% 滿")).map((h) => h.snippet)).toEqual(["100% 滿意"]);
+    });
+  });
+});
