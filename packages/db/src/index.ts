@@ -15,8 +15,22 @@ export {
 export { type DatabasePorts, databaseLayer } from "./layer.js";
 export type { ChangeNotification } from "./repositories/change-feed.js";
 export {
+  type ActiveCredential,
+  findActiveCredential,
+  insertCredential,
+  type NewCredential,
+  revokeCredentialById,
+} from "./repositories/credentials.js";
+export {
   claimPendingExports,
   markExportFailed,
   markExportSent,
 } from "./repositories/export-outbox.js";
+export {
+  latestPanelChangeId,
+  type PanelChangesQuery,
+  panelChangesAfter,
+  prunePanelChanges,
+  type StoredPanelChange,
+} from "./repositories/panel-changes.js";
 export * as schema from "./schema.js";

@@ -217,14 +217,16 @@ export const messages = pgTable(
     agentName: text(),
     content: text().notNull(),
     sentAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    /** Arrival order: a bot's reply often carries the same instant as the message it answers. */
+    seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity(),
   },
   (t) => [
     foreignKey({
       columns: [t.teamId, t.conversationId],
       foreignColumns: [conversations.teamId, conversations.id],
     }).onDelete("cascade"),
-    // L7 transcript in order, read in keyset batches.
-    index("messages_conversation_sent_idx").on(t.conversationId, t.sentAt, t.id),
+    // L7 transcript in order (time, then arrival), read in keyset batches.
+    index("messages_conversation_sent_seq_idx").on(t.conversationId, t.sentAt, t.seq),
     // L9 search by message text, any script.
     index("messages_content_trgm_idx").using("gin", t.content.op("gin_trgm_ops")),
     check("messages_sender_check", sql`${t.sender} in ('bot','customer','agent')`),
@@ -478,5 +480,39 @@ export const emailExports = pgTable(
     }).onDelete("cascade"),
     index("email_exports_pending_idx").on(t.status, t.requestedAt),
     check("email_exports_status_check", sql`${t.status} in ('pending','sent','failed')`),
+  ],
+);
+
+/**
+ * B6: the resumable log of live panel changes — ids and kinds only, never content.
+ * `deleted` is never stored (B5: the id must not outlive its conversation), and the
+ * foreign key cascades a conversation's changes away with it — and refuses a change
+ * published for a conversation a concurrent delete already erased.
+ */
+export const panelChanges = pgTable(
+  "panel_changes",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    teamId: uuid()
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    conversationId: uuid(),
+    customerId: uuid(),
+    kind: text().notNull(),
+    at: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.teamId, t.conversationId],
+      foreignColumns: [conversations.teamId, conversations.id],
+    }).onDelete("cascade"),
+    // B6 resume: a team's changes after the last id a subscriber saw.
+    index("panel_changes_team_id_idx").on(t.teamId, t.id),
+    // The cascade of a conversation delete finds its changes without a scan.
+    index("panel_changes_conversation_idx").on(t.conversationId),
+    check(
+      "panel_changes_kind_check",
+      sql`${t.kind} in ('presence','profile','tags','status','state','message','exported','omo')`,
+    ),
   ],
 );

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   type ConversationId,
+  type CustomerId,
   decideStatusChange,
   type EmailExportJob,
   type TeamId,
@@ -9,6 +10,7 @@ import { eq, sql } from "drizzle-orm";
 import { Effect, Either } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
+import { makeChangeFeed } from "../src/repositories/change-feed.js";
 import { makeConversations } from "../src/repositories/conversations.js";
 import { makeExportOutbox } from "../src/repositories/export-outbox.js";
 import * as t from "../src/schema.js";
@@ -76,6 +78,16 @@ const seedDoomed = async (db: Db) => {
   await db
     .insert(t.omoBindings)
     .values({ teamId: team, customerId: doomed.customerId, omoMemberId: "OMO-1", boundAt: when });
+  // B6: a live change stored for resuming subscribers names the conversation too.
+  await Effect.runPromise(
+    makeChangeFeed(db).publish({
+      teamId: team as TeamId,
+      conversationId: doomed.conversationId as ConversationId,
+      customerId: doomed.customerId as CustomerId,
+      kind: "status",
+      at: when,
+    }),
+  );
   // A bystander of the same team that must come through untouched.
   const bystander = await seedCustomer(db, team, { displayName: "李大華" });
   await seedMessages(db, team, bystander.conversationId, ["我想要退貨，謝謝"]);
@@ -97,6 +109,7 @@ const census = async (db: Db) => ({
   events: await db.$count(t.conversationEvents),
   exports: await db.$count(t.emailExports),
   tombstones: await db.$count(t.deletionTombstones),
+  changes: await db.$count(t.panelChanges),
   linkedApplications: await db.$count(
     t.tagApplications,
     sql`${t.tagApplications.conversationId} is not null`,
@@ -161,9 +174,11 @@ describe.each(engines)("erasure on $name", (engine) => {
   afterAll(async () => handle?.dispose());
 
   describe("B5 L9 a deleted conversation leaves no trace but its receipt", () => {
-    it("answers a receipt of counts, and no *conversation_id column still holds the id", async () => {
+    it("B4 answers a receipt of counts (the tombstone), and no *conversation_id column still holds the id", async () => {
       const { db } = await handle.fresh();
       const { team, admin, doomed } = await seedDoomed(db);
+      // Not vacuous: the (best-effort) change feed did store the change before the delete.
+      expect(await holding(db, "panel_changes", "conversation_id", doomed.conversationId)).toBe(1);
       const receipt = successOf(await erase(db, team, doomed.conversationId, author(admin, "Ada")));
       expect(receipt).toEqual({
         conversationId: doomed.conversationId,
@@ -181,6 +196,7 @@ describe.each(engines)("erasure on $name", (engine) => {
           "conversation_events.conversation_id",
           "email_exports.conversation_id",
           "messages.conversation_id",
+          "panel_changes.conversation_id",
           "tag_applications.conversation_id",
         ]),
       );

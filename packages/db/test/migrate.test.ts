@@ -3,41 +3,44 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../src/transaction.js";
 import { type EngineHandle, engines } from "./engines.js";
 
-describe.each(engines)("migrations on $name", (engine) => {
-  let handle: EngineHandle;
-  beforeAll(async () => {
-    handle = await engine.open();
-  });
-  afterAll(async () => handle?.dispose());
+describe.each(engines)(
+  "B7 migrations on $name (the same suite runs on PGlite and PostgreSQL)",
+  (engine) => {
+    let handle: EngineHandle;
+    beforeAll(async () => {
+      handle = await engine.open();
+    });
+    afterAll(async () => handle?.dispose());
 
-  it("apply once and again without harm, with pg_trgm available", async () => {
-    const database = await handle.fresh();
-    await database.migrate();
-    const ext = await rowsOf(
-      database.db,
-      sql`select extname from pg_extension where extname = 'pg_trgm'`,
-    );
-    expect(ext).toHaveLength(1);
-    const [tables] = await rowsOf<{ n: number }>(
-      database.db,
-      sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
-    );
-    expect(tables?.n).toBeGreaterThanOrEqual(18);
-  });
+    it("apply once and again without harm, with pg_trgm available", async () => {
+      const database = await handle.fresh();
+      await database.migrate();
+      const ext = await rowsOf(
+        database.db,
+        sql`select extname from pg_extension where extname = 'pg_trgm'`,
+      );
+      expect(ext).toHaveLength(1);
+      const [tables] = await rowsOf<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
+      );
+      expect(tables?.n).toBeGreaterThanOrEqual(18);
+    });
 
-  it("runs in a UTF-8 database whose ctype classifies CJK letters (pg_trgm needs it for Chinese)", async () => {
-    const database = await handle.fresh();
-    const [info] = await rowsOf<{ encoding: string; ctype: string }>(
-      database.db,
-      sql`select pg_encoding_to_char(encoding) as encoding, datctype as ctype
+    it("runs in a UTF-8 database whose ctype classifies CJK letters (pg_trgm needs it for Chinese)", async () => {
+      const database = await handle.fresh();
+      const [info] = await rowsOf<{ encoding: string; ctype: string }>(
+        database.db,
+        sql`select pg_encoding_to_char(encoding) as encoding, datctype as ctype
           from pg_database where datname = current_database()`,
-    );
-    expect(info?.encoding).toBe("UTF8");
-    expect(info?.ctype).not.toBe("C");
-    const [trigrams] = await rowsOf<{ n: number }>(
-      database.db,
-      sql`select array_length(show_trgm('我想要退貨'), 1) as n`,
-    );
-    expect(trigrams?.n).toBeGreaterThan(0);
-  });
-});
+      );
+      expect(info?.encoding).toBe("UTF8");
+      expect(info?.ctype).not.toBe("C");
+      const [trigrams] = await rowsOf<{ n: number }>(
+        database.db,
+        sql`select array_length(show_trgm('我想要退貨'), 1) as n`,
+      );
+      expect(trigrams?.n).toBeGreaterThan(0);
+    });
+  },
+);

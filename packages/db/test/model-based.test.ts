@@ -272,7 +272,7 @@ const commands = [
 ];
 
 describe.each(engines)(
-  "T3–T5, L5, L9, P1 the database agrees with a simple model on $name",
+  "T3–T5, L5, L9, P1, B7 the database agrees with a simple model on $name",
   (engine) => {
     let handle: EngineHandle;
     beforeAll(async () => {

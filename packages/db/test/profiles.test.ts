@@ -48,7 +48,7 @@ describe.each(engines)("profiles on $name", (engine) => {
   });
   afterAll(async () => handle?.dispose());
 
-  it("P6 an edit writes the profile and one audit entry with the field diff and its author", async () => {
+  it("P6 B4 an edit writes the profile and one audit entry with the field diff and its author", async () => {
     const database = await handle.fresh();
     const { db } = database;
     const teamId = await seedTeam(db);
@@ -142,11 +142,11 @@ describe.each(engines)("profiles on $name", (engine) => {
     await database.close();
   });
 
-  it("B6 a published change reaches a listener of the same database", async () => {
+  it("B6 a published change reaches a listener of the same database, with its stored id", async () => {
     const database = await handle.fresh();
     const received: string[] = [];
     const unlisten = await database.listen(CHANGES_CHANNEL, (p) => received.push(p));
-    const teamId = randomUUID();
+    const teamId = await seedTeam(database.db);
     await Effect.runPromise(
       makeChangeFeed(database.db).publish({
         teamId: teamId as TeamId,
@@ -159,8 +159,10 @@ describe.each(engines)("profiles on $name", (engine) => {
     for (let i = 0; i < 50 && received.length === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     await unlisten();
+    const [stored] = await database.db.select().from(t.panelChanges);
     expect(received.map((p) => JSON.parse(p))).toEqual([
       {
+        id: stored?.id,
         teamId,
         conversationId: null,
         customerId: null,
@@ -168,6 +170,7 @@ describe.each(engines)("profiles on $name", (engine) => {
         at: "2025-01-01T00:00:00.000Z",
       },
     ]);
+    expect(stored?.id).toBeGreaterThan(0);
     await database.close();
   });
 });

@@ -86,7 +86,7 @@ const eventsPage = async (
 };
 
 interface TranscriptRow extends TranscriptMessage {
-  readonly id: string;
+  readonly seq: number;
   /** `sent_at` as PostgreSQL prints it: the exact keyset position. */
   readonly sentAtKey: string;
 }
@@ -97,13 +97,13 @@ async function* transcriptOf(
   conversationId: string,
   batchSize: number,
 ): AsyncGenerator<TranscriptMessage> {
-  // Keyset on (sent_at, id); the time travels as PostgreSQL's own text so microseconds
+  // Keyset on (sent_at, seq) — equal instants keep their arrival order; the time travels as PostgreSQL's own text so microseconds
   // a JS Date would drop can not skip or repeat a message between batches.
-  let after: { readonly sentAt: string; readonly id: string } | null = null;
+  let after: { readonly sentAt: string; readonly seq: number } | null = null;
   for (;;) {
     const rows: TranscriptRow[] = await db
       .select({
-        id: messages.id,
+        seq: messages.seq,
         sentAt: messages.sentAt,
         sentAtKey: sql<string>`${messages.sentAt}::text`,
         sender: sql<TranscriptMessage["sender"]>`${messages.sender}`,
@@ -118,10 +118,10 @@ async function* transcriptOf(
           eq(messages.conversationId, conversationId),
           after === null
             ? undefined
-            : sql`(${messages.sentAt}, ${messages.id}) > (${after.sentAt}::timestamptz, ${after.id}::uuid)`,
+            : sql`(${messages.sentAt}, ${messages.seq}) > (${after.sentAt}::timestamptz, ${after.seq})`,
         ),
       )
-      .orderBy(asc(messages.sentAt), asc(messages.id))
+      .orderBy(asc(messages.sentAt), asc(messages.seq))
       .limit(batchSize);
     for (const row of rows) {
       yield {
@@ -133,7 +133,7 @@ async function* transcriptOf(
     }
     const last = rows[rows.length - 1];
     if (rows.length < batchSize || last === undefined) return;
-    after = { sentAt: last.sentAtKey, id: last.id };
+    after = { sentAt: last.sentAtKey, seq: Number(last.seq) };
   }
 }
 
@@ -190,8 +190,9 @@ const deleteConversation = (
         eq(emailExports.status, "pending"),
       ),
     );
-    // Messages, log and outbox rows cascade; tag applications keep their history with
-    // conversation_id set null (T5); customer, identity and tags are not touched.
+    // Messages, log, outbox rows and stored live changes (B6) cascade; tag applications
+    // keep their history with conversation_id set null (T5); customer, identity and tags
+    // are not touched.
     await tx.delete(conversations).where(ofTeam(teamId, conversationId));
     const [stone] = await tx
       .insert(deletionTombstones)

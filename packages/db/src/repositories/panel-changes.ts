@@ -1,0 +1,73 @@
+import type { ConversationId, CustomerId, PanelChange, TeamId } from "@customer-panel/core";
+import { and, desc, eq, gt, max, sql } from "drizzle-orm";
+import type { Db } from "../database.js";
+import { panelChanges } from "../schema.js";
+import { rowsOf } from "../transaction.js";
+
+/** A stored panel change with its id, the position a subscriber resumes after (B6). */
+export interface StoredPanelChange {
+  readonly id: number;
+  readonly change: PanelChange;
+}
+
+/** What a resuming subscriber asks for. */
+export interface PanelChangesQuery {
+  readonly teamId: TeamId;
+  /** Only changes with a larger id. */
+  readonly afterId: number;
+  /** Only this conversation's changes, when given. */
+  readonly conversationId: ConversationId | null;
+  /** At most this many: the newest ones, so a reconnect storm can not replay a whole history. */
+  readonly limit: number;
+}
+
+/** B6 resume: a team's stored changes after `afterId`, oldest first (at most the newest `limit`). */
+export const panelChangesAfter = async (
+  db: Db,
+  query: PanelChangesQuery,
+): Promise<StoredPanelChange[]> => {
+  const rows = await db
+    .select()
+    .from(panelChanges)
+    .where(
+      and(
+        eq(panelChanges.teamId, query.teamId),
+        gt(panelChanges.id, query.afterId),
+        query.conversationId === null
+          ? undefined
+          : eq(panelChanges.conversationId, query.conversationId),
+      ),
+    )
+    .orderBy(desc(panelChanges.id))
+    .limit(Math.max(0, Math.floor(query.limit)));
+  return rows.reverse().map((row) => ({
+    id: row.id,
+    change: {
+      teamId: row.teamId as TeamId,
+      conversationId: row.conversationId as ConversationId | null,
+      customerId: row.customerId as CustomerId | null,
+      kind: row.kind as PanelChange["kind"],
+      at: row.at,
+    },
+  }));
+};
+
+/** The id of the team's newest stored change (0 when none): where a fresh subscriber starts. */
+export const latestPanelChangeId = async (db: Db, teamId: TeamId): Promise<number> => {
+  const [row] = await db
+    .select({ id: max(panelChanges.id) })
+    .from(panelChanges)
+    .where(eq(panelChanges.teamId, teamId));
+  return Number(row?.id ?? 0);
+};
+
+/** Deletes changes older than `olderThan` (resume reaches back only that far); answers how many. */
+export const prunePanelChanges = async (db: Db, olderThan: Date): Promise<number> => {
+  // Counted in the database: the deleted rows never travel to the process.
+  const [row] = await rowsOf<{ n: number }>(
+    db,
+    sql`with d as (delete from ${panelChanges} where ${panelChanges.at} < ${olderThan.toISOString()}::timestamptz returning 1)
+        select count(*)::int as n from d`,
+  );
+  return Number(row?.n ?? 0);
+};
