@@ -1,0 +1,75 @@
+import {
+  type DomainError,
+  type DomainErrorCode,
+  fieldIssuesOf,
+  isDomainError,
+} from "@customer-panel/core";
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+
+/**
+ * Every domain error code → its tRPC code. Exhaustive: a new domain error does not
+ * compile until it is mapped here.
+ */
+export const TRPC_CODE_OF: { readonly [C in DomainErrorCode]: TRPC_ERROR_CODE_KEY } = {
+  VALIDATION_FAILED: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  ROLE_NOT_ALLOWED: "FORBIDDEN",
+  FEATURE_NOT_ENABLED: "FORBIDDEN",
+  CHANNEL_NOT_SUPPORTED: "FORBIDDEN",
+  CLIENT_NOT_SUPPORTED: "FORBIDDEN",
+  PHONE_LOCKED: "FORBIDDEN",
+  REPORT_RANGE_TOO_LONG: "BAD_REQUEST",
+  REPORT_RANGE_INVERTED: "BAD_REQUEST",
+  INVALID_STATE_TRANSITION: "CONFLICT",
+  CONVERSATION_BLOCKED: "FORBIDDEN",
+  IDEMPOTENCY_KEY_REUSED: "CONFLICT",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+};
+
+/** A domain error as a tRPC error; the domain error rides along as the cause. */
+export const toTRPCError = (error: DomainError): TRPCError =>
+  new TRPCError({ code: TRPC_CODE_OF[error.code], message: error.message, cause: error });
+
+/** What the formatter adds to every error's `data`. */
+export interface PanelErrorData {
+  /** The stable domain code (X4), or null for transport-level errors (UNAUTHORIZED …). */
+  readonly domainCode: DomainErrorCode | null;
+  /** Offending fields of a rejected input, each with its message. */
+  readonly fields: readonly { readonly field: string; readonly message: string }[];
+}
+
+const GENERIC_MESSAGE = "Something went wrong on our side.";
+
+/**
+ * The error shape clients see: tRPC's, plus the domain code and field errors. An
+ * unexpected failure (a driver error, a bug) answers a generic message: no SQL,
+ * constraint name or driver text ever reaches a client; the stack only in development.
+ */
+export const formatPanelError = <S extends { message: string; data: object }>(
+  opts: { shape: S; error: TRPCError },
+  isDev: boolean,
+): S & { data: PanelErrorData } => {
+  const { shape, error } = opts;
+  const cause = error.cause;
+  let domainCode: DomainErrorCode | null = null;
+  let fields: PanelErrorData["fields"] = [];
+  let message = shape.message;
+  if (isDomainError(cause)) {
+    domainCode = cause.code;
+    if (cause._tag === "ValidationFailed") fields = cause.issues;
+    else if ("field" in cause && typeof cause.field === "string") {
+      fields = [{ field: cause.field, message: cause.message }];
+    }
+  } else if (cause instanceof ZodError) {
+    domainCode = "VALIDATION_FAILED";
+    fields = fieldIssuesOf(cause);
+    message = `Invalid input — ${fields.map((f) => `${f.field || "(input)"}: ${f.message}`).join("; ")}`;
+  } else if (error.code === "INTERNAL_SERVER_ERROR") {
+    message = GENERIC_MESSAGE;
+  }
+  const data: Record<string, unknown> = { ...shape.data, domainCode, fields };
+  if (!isDev) delete data.stack;
+  return { ...shape, message, data: data as S["data"] & PanelErrorData };
+};

@@ -1,0 +1,101 @@
+import { deliverEmailExport, type Mailer } from "@customer-panel/core";
+import {
+  claimPendingExports,
+  type Database,
+  type DatabasePorts,
+  markExportFailed,
+  markExportSent,
+} from "@customer-panel/db";
+import { Cause, Effect, Exit, type Layer } from "effect";
+
+/** Options of {@link startExportWorker}. */
+export interface ExportWorkerOptions {
+  readonly database: Database;
+  /** core's ports with the Mailer (e.g. `PanelServices.layer`). */
+  readonly layer: Layer.Layer<DatabasePorts | Mailer>;
+  /** Pause between polls in ms (default 1 000); null polls never: only `runOnce` delivers. */
+  readonly intervalMs?: number | null;
+  /** Jobs claimed per poll (default 10). */
+  readonly batch?: number;
+  /** Failed deliveries and polls (logs); the job itself records its last error. */
+  readonly onError?: (error: unknown, exportId: string | null) => void;
+}
+
+/** A running delivery worker. */
+export interface ExportWorker {
+  /** Claims and delivers one batch now; answers how many jobs it handled. */
+  readonly runOnce: () => Promise<number>;
+  /** Stops polling and waits for the batch in hand. */
+  readonly stop: () => Promise<void>;
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Delivers queued email exports (L7) from the outbox. Delivery is at least once: a job is
+ * marked sent only after the mailer accepted it, and a failure puts it back for another
+ * try (up to the outbox's attempt limit). An email is never sent for a refused or
+ * rolled-back request, because only a committed request wrote its outbox row. A job core
+ * declines (conversation deleted, feature turned off) is finished too, not retried.
+ */
+export const startExportWorker = (options: ExportWorkerOptions): ExportWorker => {
+  const { database, layer } = options;
+  const batch = options.batch ?? 10;
+  const intervalMs = options.intervalMs === undefined ? 1_000 : options.intervalMs;
+  const onError = options.onError ?? (() => {});
+
+  const deliverBatch = async (): Promise<number> => {
+    const jobs = await claimPendingExports(database.db, batch);
+    for (const job of jobs) {
+      const exit = await Effect.runPromiseExit(deliverEmailExport(job).pipe(Effect.provide(layer)));
+      try {
+        if (Exit.isSuccess(exit)) {
+          await markExportSent(database.db, job.exportId, new Date());
+        } else {
+          const error = Cause.squash(exit.cause);
+          onError(error, job.exportId);
+          await markExportFailed(database.db, job.exportId, messageOf(error));
+        }
+      } catch (error) {
+        // The claim expires and the job is tried again: at least once, never lost.
+        onError(error, job.exportId);
+      }
+    }
+    return jobs.length;
+  };
+
+  // One batch at a time: a manual runOnce waits for the poll in hand, and vice versa.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const runOnce = (): Promise<number> => {
+    const run = inFlight.then(deliverBatch);
+    inFlight = run.catch(() => {});
+    return run;
+  };
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    if (stopped || intervalMs === null) return;
+    timer = setTimeout(async () => {
+      try {
+        await runOnce();
+      } catch (error) {
+        onError(error, null);
+      }
+      schedule();
+    }, intervalMs);
+    // The worker alone must not keep a process alive (the server does that).
+    timer.unref();
+  };
+  schedule();
+
+  return {
+    runOnce,
+    stop: async () => {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await inFlight;
+    },
+  };
+};

@@ -1,0 +1,56 @@
+/**
+ * @customer-panel/trpc — the panel's tRPC router over core and db: typed,
+ * authenticated, limited, live.
+ */
+
+export {
+  authenticateWithCredentials,
+  type CredentialRequest,
+  hashSecret,
+  type IssuedCredential,
+  issueCredential,
+  revokeCredential,
+} from "./auth.js";
+export {
+  type ChangeStreamOptions,
+  type ClosableChangeStream,
+  createChangeStream,
+} from "./change-stream.js";
+export {
+  type Authenticate,
+  type AuthRequest,
+  type ChangeStream,
+  createContextInner,
+  type DownloadLink,
+  type DownloadRequest,
+  type DownloadSigner,
+  type ExportLimiter,
+  type PanelContext,
+  type PanelServices,
+  type TrackedChange,
+} from "./context.js";
+export {
+  contentDisposition,
+  createDownloadSigner,
+  DOWNLOADS_PATH,
+  type DownloadOutcome,
+  type DownloadRouteOptions,
+  type DownloadSignerOptions,
+  type DownloadTokenPayload,
+  downloadRoute,
+  verifyDownloadToken,
+} from "./downloads.js";
+export { formatPanelError, type PanelErrorData, TRPC_CODE_OF, toTRPCError } from "./errors.js";
+export { createExportLimiter, type ExportLimiterOptions } from "./export-limiter.js";
+export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
+export { type ClosableMailer, fileMailer, type MailerService, smtpMailer } from "./mailers.js";
+export { type AppRouter, appRouter, createCaller } from "./router.js";
+export {
+  type ExtraRoute,
+  type PanelServer,
+  type PanelServerOptions,
+  type ServerLimits,
+  startPanelServer,
+  TRPC_PATH,
+} from "./server.js";
+export { createPanelServices, type PanelServiceParts } from "./services.js";

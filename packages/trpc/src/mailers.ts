@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { Readable } from "node:stream";
+import type { CsvEmail, Mailer } from "@customer-panel/core";
+import { type Context, Effect } from "effect";
+import nodemailer from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
+
+/** The Mailer port (core), as the host provides it. */
+export type MailerService = Context.Tag.Service<typeof Mailer>;
+
+/** A mailer holding a transport that should be closed when the host stops. */
+export interface ClosableMailer extends MailerService {
+  /** Closes pooled connections, if any. */
+  readonly close: () => void;
+}
+
+const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
+
+const asError = (cause: unknown): Error =>
+  cause instanceof Error ? cause : new Error(String(cause));
+
+async function* utf8Buffers(chunks: AsyncIterable<string>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk, "utf8");
+}
+
+const collect = async (chunks: AsyncIterable<string>): Promise<Buffer> => {
+  const parts: Buffer[] = [];
+  for await (const part of utf8Buffers(chunks)) parts.push(part);
+  return Buffer.concat(parts);
+};
+
+const messageOf = (from: string, email: CsvEmail, content: Buffer | Readable) => ({
+  from,
+  to: email.to,
+  subject: email.subject,
+  text: email.text,
+  attachments: [
+    // The text already starts with the BOM (R4): spreadsheets read the Chinese correctly.
+    { filename: basename(email.attachment.fileName), content, contentType: CSV_CONTENT_TYPE },
+  ],
+});
+
+/**
+ * Sends exports over SMTP with nodemailer. The CSV attachment is streamed from the
+ * transcript as the message is sent, so memory does not grow with the conversation.
+ */
+export const smtpMailer = (
+  transport: SMTPTransport.Options | string,
+  options: { readonly from: string },
+): ClosableMailer => {
+  const transporter = nodemailer.createTransport(transport);
+  return {
+    send: (email) =>
+      Effect.tryPromise({
+        try: async () => {
+          await transporter.sendMail(
+            messageOf(options.from, email, Readable.from(utf8Buffers(email.attachment.content))),
+          );
+        },
+        catch: asError,
+      }),
+    close: () => transporter.close(),
+  };
+};
+
+/**
+ * For the demo: writes each email as an RFC 822 `.eml` file (rendered by nodemailer) and
+ * its CSV attachment beside it, in `dir`, instead of sending anything.
+ */
+export const fileMailer = (
+  dir: string,
+  options: { readonly from?: string } = {},
+): ClosableMailer => {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const from = options.from ?? "customer-panel@localhost";
+  return {
+    send: (email) =>
+      Effect.tryPromise({
+        try: async () => {
+          await mkdir(dir, { recursive: true });
+          const csv = await collect(email.attachment.content);
+          const info = await transporter.sendMail(messageOf(from, email, csv));
+          const stem = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
+          await writeFile(join(dir, `${stem}.eml`), info.message as Buffer);
+          await writeFile(join(dir, `${stem}-${basename(email.attachment.fileName)}`), csv);
+        },
+        catch: asError,
+      }),
+    close: () => transporter.close(),
+  };
+};

@@ -1,0 +1,182 @@
+import {
+  applyTag,
+  ChangeStateInput,
+  changeConversationState,
+  DeleteConversationInput,
+  deleteConversation,
+  EventsListInput,
+  ExportConversationInput,
+  exportConversationCsv,
+  getPanel,
+  listEvents,
+  OmoUnbindInput,
+  PanelGetInput,
+  PanelOnChangeInput,
+  ProfileUpdateInput,
+  RateLimited,
+  removeTag,
+  requestEmailExport,
+  SearchConversationsInput,
+  SetPanelHiddenInput,
+  SetStatusInput,
+  searchConversations,
+  setConversationStatus,
+  setPanelHidden,
+  suggestTags,
+  TagReportInput,
+  TagsApplyInput,
+  TagsFrequencyInput,
+  TagsRemoveInput,
+  TagsSuggestInput,
+  tagFrequency,
+  tagReportRecords,
+  tagReportStats,
+  unbindOmo,
+  updateProfile,
+} from "@customer-panel/core";
+import { tracked } from "@trpc/server";
+import type { PanelContext } from "../context.js";
+import { toTRPCError } from "../errors.js";
+import { memberProcedure, router, runUseCase } from "../trpc.js";
+
+// Exports are limited per team (a flood would stream the database out).
+const takeExport = (ctx: PanelContext & { actor: { teamId: string } }) => {
+  const answer = ctx.services.exportLimiter.take(ctx.actor.teamId as never);
+  if (!answer.allowed) throw toTRPCError(RateLimited.of(answer.retryAfterSeconds));
+};
+
+/** Member-facing procedures (SPEC "Public surface"). */
+export const memberRouter = {
+  panel: router({
+    /** P1, P4, P5, L1–L4, L6, L7, O1, X3. */
+    get: memberProcedure
+      .input(PanelGetInput)
+      .query(({ ctx, input }) => runUseCase(ctx, getPanel(ctx.actor, input))),
+    /** L6, B6: live changes of the member's team over SSE, resumable with lastEventId. */
+    onChange: memberProcedure.input(PanelOnChangeInput).subscription(async function* ({
+      ctx,
+      input,
+      signal,
+    }) {
+      for await (const { id, change } of ctx.services.changes.subscribe({
+        teamId: ctx.actor.teamId,
+        conversationId: input.conversationId ?? null,
+        lastEventId: input.lastEventId ?? null,
+        signal,
+      })) {
+        yield tracked(id, change);
+      }
+    }),
+  }),
+  profile: router({
+    /** P2, P3, P6. */
+    update: memberProcedure
+      .input(ProfileUpdateInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, updateProfile(ctx.actor, input))),
+  }),
+  preferences: router({
+    /** P5. */
+    setPanelHidden: memberProcedure
+      .input(SetPanelHiddenInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, setPanelHidden(ctx.actor, input))),
+  }),
+  events: router({
+    /** E1, E2. */
+    list: memberProcedure
+      .input(EventsListInput)
+      .query(({ ctx, input }) => runUseCase(ctx, listEvents(ctx.actor, input))),
+  }),
+  // A plain record, not `router()`: tRPC reserves `apply` as a key of a router() call
+  // (its proxies treat `x.apply(...)` as Function.prototype.apply), yet SPEC names the
+  // procedure `tags.apply`. Nested records are allowed and HTTP clients call
+  // `tags.apply.mutate(...)` as usual; a server-side caller uses `tags.apply.call(null, input)`.
+  tags: {
+    /** T2. */
+    suggest: memberProcedure
+      .input(TagsSuggestInput)
+      .query(({ ctx, input }) => runUseCase(ctx, suggestTags(ctx.actor, input))),
+    /** T3, T4, T7, T8. */
+    apply: memberProcedure
+      .input(TagsApplyInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, applyTag(ctx.actor, input))),
+    /** T5. */
+    remove: memberProcedure
+      .input(TagsRemoveInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, removeTag(ctx.actor, input))),
+    /** T6. */
+    frequency: memberProcedure
+      .input(TagsFrequencyInput)
+      .query(({ ctx, input }) => runUseCase(ctx, tagFrequency(ctx.actor, input))),
+  },
+  tagReports: router({
+    /** R1, R2, R4: a short-lived link to the statistics CSV. */
+    stats: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
+      const download = await runUseCase(ctx, tagReportStats(ctx.actor, input));
+      takeExport(ctx);
+      return {
+        window: download.window,
+        ...ctx.services.downloads.sign(
+          ctx.actor,
+          { kind: "tagStats", ...input },
+          download.fileName,
+        ),
+      };
+    }),
+    /** R1, R3, R4: a short-lived link to the per-record CSV. */
+    records: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
+      const download = await runUseCase(ctx, tagReportRecords(ctx.actor, input));
+      takeExport(ctx);
+      return {
+        window: download.window,
+        ...ctx.services.downloads.sign(
+          ctx.actor,
+          { kind: "tagRecords", ...input },
+          download.fileName,
+        ),
+      };
+    }),
+  }),
+  conversations: router({
+    /** L5. */
+    setStatus: memberProcedure
+      .input(SetStatusInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, setConversationStatus(ctx.actor, input))),
+    /** E2: follow up, reopen, close, assign. */
+    changeState: memberProcedure
+      .input(ChangeStateInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, changeConversationState(ctx.actor, input))),
+    /** L7, L8: a CSV link, or an email queued for delivery. */
+    export: memberProcedure.input(ExportConversationInput).mutation(async ({ ctx, input }) => {
+      if (input.format === "email") {
+        const queued = await runUseCase(ctx, requestEmailExport(ctx.actor, input));
+        takeExport(ctx);
+        return { format: "email" as const, ...queued };
+      }
+      // Authorises now (role, feature, client); nothing is read until the link is used.
+      const download = await runUseCase(ctx, exportConversationCsv(ctx.actor, input));
+      takeExport(ctx);
+      return {
+        format: "csv" as const,
+        ...ctx.services.downloads.sign(
+          ctx.actor,
+          { kind: "conversation", conversationId: input.conversationId },
+          download.fileName,
+        ),
+      };
+    }),
+    /** L9, B5. */
+    delete: memberProcedure
+      .input(DeleteConversationInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, deleteConversation(ctx.actor, input))),
+    /** L9: what deletion must remove. */
+    search: memberProcedure
+      .input(SearchConversationsInput)
+      .query(({ ctx, input }) => runUseCase(ctx, searchConversations(ctx.actor, input))),
+  }),
+  omo: router({
+    /** O1, O2. */
+    unbind: memberProcedure
+      .input(OmoUnbindInput)
+      .mutation(({ ctx, input }) => runUseCase(ctx, unbindOmo(ctx.actor, input))),
+  }),
+};

@@ -1,0 +1,89 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import type { Authenticate, PanelServices } from "./context.js";
+import { appRouter } from "./router.js";
+
+/** Limits of the HTTP endpoint (tRPC's defaults are unlimited). */
+export interface ServerLimits {
+  /** Largest request body in bytes (default 1 MiB). */
+  readonly maxBodySize?: number;
+  /** Most calls in one batch (default 20). */
+  readonly maxBatchSize?: number;
+}
+
+/** Handles a request tRPC does not (e.g. downloads); answers true when it did. */
+export type ExtraRoute = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+
+/** Options of {@link startPanelServer}. */
+export interface PanelServerOptions extends ServerLimits {
+  readonly services: PanelServices;
+  readonly authenticate: Authenticate;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Routes served beside tRPC, tried first (downloads). */
+  readonly routes?: readonly ExtraRoute[];
+  /** Called with every unexpected error (logs); never shown to clients. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running server. */
+export interface PanelServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`; tRPC lives under `/trpc`. */
+  readonly url: string;
+  readonly server: http.Server;
+  /** Stops accepting, ends open connections (SSE included) and waits. */
+  readonly close: () => Promise<void>;
+}
+
+/** Path prefix of the tRPC handler. */
+export const TRPC_PATH = "/trpc";
+
+/** Starts the panel's HTTP server: tRPC (queries, mutations, SSE) under /trpc plus extra routes. */
+export const startPanelServer = async (options: PanelServerOptions): Promise<PanelServer> => {
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: `${TRPC_PATH}/`,
+    maxBodySize: options.maxBodySize ?? 1024 * 1024,
+    maxBatchSize: options.maxBatchSize ?? 20,
+    createContext: async ({ req }) => ({
+      actor: await options.authenticate({ headers: req.headers }),
+      services: options.services,
+    }),
+    onError: ({ error }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(error.cause ?? error);
+    },
+  });
+  const server = http.createServer(async (req, res) => {
+    try {
+      for (const route of options.routes ?? []) {
+        if (await route(req, res)) return;
+      }
+      if (req.url?.startsWith(`${TRPC_PATH}/`)) {
+        trpcHandler(req, res);
+        return;
+      }
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
+    } catch (error) {
+      options.onError?.(error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Something went wrong on our side.");
+    }
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? "127.0.0.1";
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
