@@ -38,7 +38,7 @@ const kinds = (name: PanelCapability, input: CapabilityInput): readonly string[]
   return cap.available ? [] : cap.reasons.map((r) => r.kind);
 };
 
-describe("X3 capabilities: every panel action, available or not, and why", () => {
+describe("X3 B3 capabilities: every panel action, available or not, and why", () => {
   it("answers for every panel capability, and only those", () => {
     const caps = capabilities(OPEN);
     expect(Object.keys(caps).sort()).toEqual([...PANEL_CAPABILITIES].sort());

@@ -1,0 +1,53 @@
+/**
+ * The rule IDs of SPEC.md with a short title each — what the rules↔tests index
+ * (docs/rules.md) is generated against. A test checks this list against SPEC.md.
+ */
+export const SPEC_RULES = [
+  ["P1", "Selecting a conversation shows the profile; members edit name, email, phone, note"],
+  ["P2", "Profile validation; an empty string clears; nothing written on a violation"],
+  ["P3", "WhatsApp phone lock: filled from WhatsApp, can not be changed"],
+  ["P4", "With pixel, the tracked website member ID fills the profile"],
+  ["P5", "Each member hides or shows the panel; remembered per member"],
+  ["P6", "Every profile change is audited: who, when, which fields, old and new"],
+  ["E1", "Each conversation keeps a chronological log with the member responsible"],
+  ["E2", "Conversation states pending / in progress / closed, and what moves them"],
+  ["T1", "Team tags; names trimmed, NFKC, whitespace collapsed, 1–50, case-insensitive"],
+  ["T2", "Suggestions while typing: prefix first, most used first, at most 10"],
+  ["T3", "Enter or + adds the typed tag, creating the team tag when new"],
+  ["T4", "Repeat tagging asks for confirmation; confirmed adds one to the count"],
+  ["T5", "X removes the tag; its count restarts; history stays"],
+  ["T6", "Tag frequency for one customer, optionally in a time range"],
+  ["T7", "Every application records time, channel, method and member"],
+  ["T8", "Counting is exact under concurrency and retries (idempotency keys)"],
+  ["R1", "Reports cover at most 30 team calendar days, both ends included"],
+  ["R2", "Tag statistics: applications and distinct customers per tag"],
+  ["R3", "Per-record export: one row per application"],
+  ["R4", "Exports are UTF-8 CSV with BOM, RFC 4180, formula-safe, streamed"],
+  ["L1", "Bound channels and go to conversation"],
+  ["L2", "Cart and orders of the last 90 days"],
+  ["L3", "Webchat: orders only with pixel and a logged-in website member"],
+  ["L4", "Social channels: the identity must also have completed binding"],
+  ["L5", "Conversation status: off blocks the customer; refused at ingress"],
+  ["L6", "Last message page for webchat; user offline at once when the page closes"],
+  ["L7", "Export a conversation as CSV or email; last export time"],
+  ["L8", "Only admin exports, only with conversationExport, never from the app"],
+  ["L9", "Delete conversation: permanent, unsearchable; admin and supervisor only"],
+  ["O1", "OMO binding shown only with omo, only on LINE and WhatsApp"],
+  ["O2", "OMO unbinding: admin, supervisor, sales, sales manager"],
+  ["X1", "One permissions matrix decides every action, deny by default"],
+  ["X2", "Team isolation: a foreign id answers exactly like a missing one"],
+  ["X3", "Capabilities: every panel action available or why not"],
+  ["X4", "Every rejection has a stable code and a message; no partial writes"],
+  ["X5", "Team time zone for report windows and export times"],
+  ["B1", "Exact counting proven on a real PostgreSQL server"],
+  ["B2", "Block at ingress: a blocked customer's messages are not stored"],
+  ["B3", "Explainable capabilities: every hidden action says why"],
+  ["B4", "Audit: field diffs, application records, deletion tombstones"],
+  ["B5", "Provable erasure, with a receipt"],
+  ["B6", "Live panel across several API processes sharing one PostgreSQL"],
+  ["B7", "One behaviour, two engines: PGlite and PostgreSQL"],
+  ["B8", "The rules are executable; docs generated from the code"],
+] as const satisfies readonly (readonly [string, string])[];
+
+/** A rule ID of SPEC.md. */
+export type SpecRuleId = (typeof SPEC_RULES)[number][0];
