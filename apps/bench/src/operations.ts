@@ -1,0 +1,440 @@
+import {
+  applyTag,
+  type ConversationId,
+  type CustomerId,
+  exportConversationCsv,
+  getPanel,
+  type MemberActor,
+  type MemberId,
+  normaliseTagName,
+  suggestTags,
+  type TeamId,
+  tagReportRecords,
+  tagReportStats,
+} from "@customer-panel/core";
+import { databaseLayer } from "@customer-panel/db";
+import { Effect, Either, type Layer } from "effect";
+import { FIXTURE, idSql, rowIdsOf, type Scale } from "./dataset.js";
+import type { BenchEngine, EngineName } from "./engine.js";
+import { peakRssAbove, runConcurrently, type Summary, summarise, timed } from "./measure.js";
+
+/** One operation timed on both paths in the same run. */
+export interface OperationResult {
+  readonly operation: string;
+  readonly engine: EngineName;
+  /** Library path, ms per run. */
+  readonly library: Summary;
+  /** Raw-SQL baseline, ms per run. */
+  readonly baseline: Summary;
+  /** Median library / median baseline (lower is better; 1 = no overhead). */
+  readonly ratio: number;
+  /** The issue's target for this row, as a ratio bound. */
+  readonly targetRatio: number | null;
+  /** What the baseline is, and anything else a reader needs. */
+  readonly note: string;
+  /** Counts checked during the run (rows, bytes, round trips, exact end counts). */
+  readonly facts: Readonly<Record<string, number | boolean>>;
+}
+
+/** Peak memory of the records export, large window vs small. */
+export interface MemoryResult {
+  readonly engine: EngineName;
+  readonly largeRows: number;
+  readonly smallRows: number;
+  /** Peak RSS above the start of the export, MB. */
+  readonly largePeakMb: number;
+  readonly smallPeakMb: number;
+  readonly differenceMb: number;
+  readonly targetMb: number;
+}
+
+const actor: MemberActor = {
+  kind: "member",
+  teamId: FIXTURE.teamId as TeamId,
+  memberId: FIXTURE.adminId as MemberId,
+  name: "管理員",
+  role: "admin",
+  client: "web",
+};
+
+type Ports = ReturnType<typeof databaseLayer> extends Layer.Layer<infer R> ? R : never;
+
+const run = <A, E>(layer: ReturnType<typeof databaseLayer>, program: Effect.Effect<A, E, Ports>) =>
+  Effect.runPromise(program.pipe(Effect.provide(layer)));
+
+const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
+  let bytes = 0;
+  for await (const chunk of chunks) bytes += Buffer.byteLength(chunk);
+  return bytes;
+};
+
+// Library first in odd rounds, baseline first in even ones, so warm-up favours neither.
+const alternate = async (
+  rounds: number,
+  library: (round: number) => Promise<unknown>,
+  baseline: (round: number) => Promise<unknown>,
+) => {
+  const lib: number[] = [];
+  const raw: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      lib.push(await timed(() => library(round)));
+      raw.push(await timed(() => baseline(round)));
+    } else {
+      raw.push(await timed(() => baseline(round)));
+      lib.push(await timed(() => library(round)));
+    }
+  }
+  return { library: summarise(lib), baseline: summarise(raw) };
+};
+
+const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name, a.channel, a.method, m.name as member_name
+  from tag_applications a
+  join customers c on c.team_id = a.team_id and c.id = a.customer_id
+  join tags t on t.team_id = a.team_id and t.id = a.tag_id
+  left join members m on m.team_id = a.team_id and m.id = a.member_id
+  where a.team_id = $1 and a.applied_at >= $2 and a.applied_at < $3
+  order by a.applied_at, a.id`;
+
+const STATS_SQL = `select t.name, count(*)::int as applications, count(distinct a.customer_id)::int as customers
+  from tag_applications a join tags t on t.team_id = a.team_id and t.id = a.tag_id
+  where a.team_id = $1 and a.applied_at >= $2 and a.applied_at < $3
+  group by t.id, t.name order by applications desc, t.name collate "C", t.id`;
+
+const TRANSCRIPT_SQL = `select sent_at, sender, agent_name, content from messages
+  where team_id = $1 and conversation_id = $2 order by sent_at, seq`;
+
+// The window's instants exactly as the use case computes them (Asia/Taipei has no DST).
+const windowBounds = (w: { readonly from: string; readonly to: string }) => {
+  const startsAt = new Date(`${w.from}T00:00:00+08:00`);
+  const endsBefore = new Date(new Date(`${w.to}T00:00:00+08:00`).getTime() + 86_400_000);
+  return [FIXTURE.teamId, startsAt, endsBefore] as const;
+};
+
+/** Everything a run of the operations needs. */
+interface Context {
+  readonly engine: BenchEngine;
+  readonly scale: Scale;
+  readonly layer: ReturnType<typeof databaseLayer>;
+}
+
+const row = (
+  ctx: Context,
+  operation: string,
+  timing: { library: Summary; baseline: Summary },
+  targetRatio: number | null,
+  note: string,
+  facts: Record<string, number | boolean>,
+): OperationResult => ({
+  operation,
+  engine: ctx.engine.name,
+  ...timing,
+  ratio: timing.library.median / timing.baseline.median,
+  targetRatio,
+  note,
+  facts,
+});
+
+const recordsRow = async (ctx: Context): Promise<OperationResult> => {
+  let bytes = 0;
+  let rows = 0;
+  const timing = await alternate(
+    ctx.scale.rounds,
+    async () => {
+      const download = await run(ctx.layer, tagReportRecords(actor, FIXTURE.month));
+      bytes = await bytesOf(download.chunks);
+    },
+    async () => {
+      rows = (await ctx.engine.raw(RECORDS_SQL, windowBounds(FIXTURE.month))).length;
+    },
+  );
+  return row(
+    ctx,
+    "tagReports.records 30d",
+    timing,
+    1.5,
+    "baseline: plain SELECT of the same joined rows read fully (no COPY: pg-copy-streams is not a dependency)",
+    { rows, csvBytes: bytes },
+  );
+};
+
+const statsRow = async (ctx: Context): Promise<OperationResult> => {
+  let rows = 0;
+  const timing = await alternate(
+    ctx.scale.rounds,
+    async () => {
+      const download = await run(ctx.layer, tagReportStats(actor, FIXTURE.month));
+      await bytesOf(download.chunks);
+    },
+    async () => {
+      rows = (await ctx.engine.raw(STATS_SQL, windowBounds(FIXTURE.month))).length;
+    },
+  );
+  return row(ctx, "tagReports.stats 30d", timing, 1.5, "baseline: the raw aggregate query", {
+    tags: rows,
+  });
+};
+
+const exportRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
+  let rows = 0;
+  let bytes = 0;
+  const timing = await alternate(
+    ctx.scale.rounds,
+    async () => {
+      const download = await run(
+        ctx.layer,
+        exportConversationCsv(actor, { conversationId: conversationId as ConversationId }),
+      );
+      bytes = await bytesOf(download.chunks);
+      await run(ctx.layer, download.complete);
+    },
+    async () => {
+      rows = (await ctx.engine.raw(TRANSCRIPT_SQL, [FIXTURE.teamId, conversationId])).length;
+    },
+  );
+  return row(
+    ctx,
+    "conversations.export",
+    timing,
+    1.5,
+    "baseline: plain SELECT of the conversation's messages read fully (no COPY)",
+    { messages: rows, csvBytes: bytes },
+  );
+};
+
+const PANEL_SQL = [
+  `select cv.*, i.*, c.*, tm.*, m.name as assignee_name
+   from conversations cv
+   join identities i on i.team_id = cv.team_id and i.id = cv.identity_id
+   join customers c on c.team_id = cv.team_id and c.id = cv.customer_id
+   join teams tm on tm.id = cv.team_id
+   left join members m on m.team_id = cv.team_id and m.id = cv.assignee_id
+   where cv.team_id = $1 and cv.id = $2`,
+  `select t.id, t.name, ct.count from customer_tags ct
+   join tags t on t.team_id = ct.team_id and t.id = ct.tag_id
+   join conversations cv on cv.customer_id = ct.customer_id
+   where cv.team_id = $1 and cv.id = $2 and ct.count > 0 order by t.name`,
+];
+
+const panelRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
+  const repeat = 50;
+  let roundTrips = 0;
+  let tags = 0;
+  const timing = await alternate(
+    ctx.scale.rounds,
+    async () => {
+      for (let i = 0; i < repeat; i++) {
+        const before = ctx.engine.statements();
+        const view = await run(
+          ctx.layer,
+          getPanel(actor, { conversationId: conversationId as ConversationId }),
+        );
+        roundTrips = ctx.engine.statements() - before;
+        tags = view.tags.length;
+      }
+    },
+    async () => {
+      for (let i = 0; i < repeat; i++) {
+        for (const text of PANEL_SQL) await ctx.engine.raw(text, [FIXTURE.teamId, conversationId]);
+      }
+    },
+  );
+  const perCall = (s: Summary): Summary => ({
+    median: s.median / repeat,
+    min: s.min / repeat,
+    max: s.max / repeat,
+  });
+  return row(
+    ctx,
+    "panel.get",
+    { library: perCall(timing.library), baseline: perCall(timing.baseline) },
+    2,
+    `per call (${repeat} sequential calls per round); baseline: 2 hand-written queries (conversation+customer+identity+team+assignee, tags)`,
+    { roundTrips, tags },
+  );
+};
+
+const RAW_APPLY_SQL = `with a as (
+    insert into tag_applications (id, team_id, customer_id, tag_id, applied_at, channel, conversation_id, method, member_id)
+    values (gen_random_uuid(), $1, $2, $3, now(), 'line', $4, 'manual', $5)),
+  c as (
+    insert into customer_tags (team_id, customer_id, tag_id, count) values ($1, $2, $3, 1)
+    on conflict (customer_id, tag_id) do update set count = customer_tags.count + 1)
+  update tags set uses = uses + 1 where team_id = $1 and id = $3`;
+
+const CONCURRENCY = 20;
+
+const applyCounts = async (ctx: Context, key: string) => {
+  const [counts] = await ctx.engine.raw<{ applications: number; holders: number; uses: number }>(
+    `select (select count(*)::int from tag_applications a where a.tag_id = t.id) as applications,
+            (select count(*)::int from customer_tags ct where ct.tag_id = t.id and ct.count = 1) as holders,
+            t.uses::int as uses
+     from tags t where t.team_id = $1 and t.key = $2`,
+    [FIXTURE.teamId, key],
+  );
+  return counts ?? { applications: 0, holders: 0, uses: 0 };
+};
+
+const applyRow = async (ctx: Context): Promise<OperationResult> => {
+  const n = Math.min(ctx.scale.applies, ctx.scale.customers);
+  const customers = await rowIdsOf(ctx.engine.raw, "customer", n);
+  const conversations = await rowIdsOf(ctx.engine.raw, "conversation", n);
+  const targets = customers.map((customerId, i) => ({
+    customerId,
+    conversationId: conversations[i] ?? "",
+  }));
+  const libKey = (round: number) => `bench apply library ${round}`;
+  const rawKey = (round: number) => `bench apply raw ${round}`;
+  let statementsPerApply = 0;
+  const timing = await alternate(
+    ctx.scale.rounds,
+    async (round) => {
+      const name = normaliseTagName(libKey(round));
+      if (Either.isLeft(name)) throw new Error(name.left);
+      const before = ctx.engine.statements();
+      await runConcurrently(targets, CONCURRENCY, async (t) => {
+        const result = await run(
+          ctx.layer,
+          applyTag(actor, {
+            customerId: t.customerId as CustomerId,
+            conversationId: t.conversationId as ConversationId,
+            name: name.right,
+            confirm: true,
+          }),
+        );
+        if (result.kind !== "applied") throw new Error(`tags.apply answered ${result.kind}`);
+      });
+      statementsPerApply = (ctx.engine.statements() - before) / n;
+    },
+    async (round) => {
+      const [tag] = await ctx.engine.raw<{ id: string }>(
+        `insert into tags (id, team_id, name, key) values (gen_random_uuid(), $1, $2, $2) returning id`,
+        [FIXTURE.teamId, rawKey(round)],
+      );
+      if (!tag) throw new Error("raw tag not created");
+      await runConcurrently(targets, CONCURRENCY, (t) =>
+        ctx.engine.raw(RAW_APPLY_SQL, [
+          FIXTURE.teamId,
+          t.customerId,
+          tag.id,
+          t.conversationId,
+          FIXTURE.adminId,
+        ]),
+      );
+    },
+  );
+  let exact = true;
+  for (let round = 0; round < ctx.scale.rounds; round++) {
+    for (const key of [libKey(round), rawKey(round)]) {
+      const c = await applyCounts(ctx, key);
+      if (c.applications !== n || c.holders !== n || c.uses !== n) exact = false;
+    }
+  }
+  const perSecond = (ms: number) => Math.round((n / ms) * 1000);
+  return row(
+    ctx,
+    `tags.apply x${n}, ${CONCURRENCY} callers`,
+    timing,
+    2,
+    `time for ${n} confirmed applications on distinct customers; baseline: one CTE upsert statement per application`,
+    {
+      applications: n,
+      libraryPerSecond: perSecond(timing.library.median),
+      baselinePerSecond: perSecond(timing.baseline.median),
+      exactCounts: exact,
+      libraryStatementsPerApply: statementsPerApply,
+    },
+  );
+};
+
+const suggestRow = async (ctx: Context): Promise<OperationResult> => {
+  const repeat = 50;
+  const query = "tag001";
+  let found = 0;
+  const timing = await alternate(
+    ctx.scale.rounds,
+    async () => {
+      for (let i = 0; i < repeat; i++) {
+        found = (await run(ctx.layer, suggestTags(actor, { query, limit: 10 }))).length;
+      }
+    },
+    async () => {
+      for (let i = 0; i < repeat; i++) {
+        await ctx.engine.raw(
+          `select id, name, uses from tags where team_id = $1 and key like $2
+           order by uses desc, key collate "C", id limit 10`,
+          [FIXTURE.teamId, `${query}%`],
+        );
+      }
+    },
+  );
+  const perCall = (s: Summary): Summary => ({
+    median: s.median / repeat,
+    min: s.min / repeat,
+    max: s.max / repeat,
+  });
+  return row(
+    ctx,
+    `tags.suggest (${ctx.scale.tags} tags)`,
+    { library: perCall(timing.library), baseline: perCall(timing.baseline) },
+    null,
+    `per call; baseline: one prefix query on tags_team_key_prefix_idx (the library also runs the trigram "contains" half)`,
+    { suggestions: found },
+  );
+};
+
+const memoryOf = async (ctx: Context): Promise<MemoryResult> => {
+  const exportWindow = async (w: { readonly from: string; readonly to: string }) => {
+    const download = await run(ctx.layer, tagReportRecords(actor, w));
+    await bytesOf(download.chunks);
+  };
+  const count = async (w: { readonly from: string; readonly to: string }) => {
+    const [r] = await ctx.engine.raw<{ n: number }>(
+      `select count(*)::int as n from tag_applications where team_id = $1 and applied_at >= $2 and applied_at < $3`,
+      windowBounds(w),
+    );
+    return r?.n ?? 0;
+  };
+  global.gc?.();
+  const smallPeakMb = await peakRssAbove(() => exportWindow(FIXTURE.day));
+  global.gc?.();
+  const largePeakMb = await peakRssAbove(() => exportWindow(FIXTURE.month));
+  return {
+    engine: ctx.engine.name,
+    largeRows: await count(FIXTURE.month),
+    smallRows: await count(FIXTURE.day),
+    largePeakMb,
+    smallPeakMb,
+    differenceMb: largePeakMb - smallPeakMb,
+    targetMb: 100,
+  };
+};
+
+/** The results of one engine. */
+export interface EngineResults {
+  readonly operations: readonly OperationResult[];
+  readonly memory: MemoryResult;
+}
+
+/** Runs every operation on a generated engine, library and baseline alternating. */
+export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<EngineResults> => {
+  const ctx: Context = { engine, scale, layer: databaseLayer(engine.database.db) };
+  const [big] = await engine.raw<{ id: string }>(
+    `select ${idSql("conversation", "1")}::text as id`,
+  );
+  const [panel] = await engine.raw<{ id: string }>(
+    `select ${idSql("conversation", "2")}::text as id`,
+  );
+  if (!big || !panel) throw new Error("fixture conversations missing");
+  // Memory first, while the process heap is still small (RSS seldom shrinks afterwards).
+  const memory = await memoryOf(ctx);
+  const operations: OperationResult[] = [];
+  operations.push(await recordsRow(ctx));
+  operations.push(await statsRow(ctx));
+  operations.push(await exportRow(ctx, big.id));
+  operations.push(await panelRow(ctx, panel.id));
+  operations.push(await suggestRow(ctx));
+  // tags.apply last: it writes.
+  operations.push(await applyRow(ctx));
+  return { operations, memory };
+};

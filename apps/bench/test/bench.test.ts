@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { expectedApplications, FIXTURE, QUICK_SCALE } from "../src/dataset.js";
+import type { EngineName } from "../src/engine.js";
+import { runBench } from "../src/main.js";
+
+// The house rule: benchmarks measure performance; tests assert completeness and exact counts, never timing.
+const serverUrl = process.env.TEST_DATABASE_URL || undefined;
+const engines: EngineName[] = serverUrl ? ["pglite", "postgres"] : ["pglite"];
+
+const OPERATIONS = [
+  "tagReports.records 30d",
+  "tagReports.stats 30d",
+  "conversations.export",
+  "panel.get",
+  `tags.suggest (${QUICK_SCALE.tags} tags)`,
+  `tags.apply x${QUICK_SCALE.applies}, 20 callers`,
+];
+
+describe.each(engines)("pnpm bench --quick on %s", (engine) => {
+  it("reports every operation on both paths with exact counts", async () => {
+    const report = await runBench({ scale: QUICK_SCALE, engines: [engine], serverUrl });
+    expect(report.engines).toHaveLength(1);
+    const [result] = report.engines;
+    if (!result) throw new Error("no result");
+    expect(result.operations.map((o) => o.operation)).toEqual(OPERATIONS);
+    for (const o of result.operations) {
+      expect(o.engine).toBe(engine);
+      for (const s of [o.library, o.baseline]) {
+        expect(Number.isFinite(s.median)).toBe(true);
+        expect(s.min).toBeLessThanOrEqual(s.median);
+        expect(s.median).toBeLessThanOrEqual(s.max);
+      }
+      expect(Number.isFinite(o.ratio)).toBe(true);
+    }
+    const facts = Object.fromEntries(result.operations.map((o) => [o.operation, o.facts]));
+    const month = expectedApplications(QUICK_SCALE, 30);
+    expect(facts["tagReports.records 30d"]?.rows).toBe(month);
+    expect(facts["tagReports.stats 30d"]?.tags).toBe(QUICK_SCALE.tags);
+    expect(facts["conversations.export"]?.messages).toBe(QUICK_SCALE.messages);
+    expect(facts["panel.get"]?.roundTrips).toBeGreaterThan(0);
+    const apply = facts[`tags.apply x${QUICK_SCALE.applies}, 20 callers`];
+    expect(apply?.applications).toBe(QUICK_SCALE.applies);
+    expect(apply?.exactCounts).toBe(true);
+    expect(result.memory.largeRows).toBe(month);
+    expect(result.memory.smallRows).toBe(expectedApplications(QUICK_SCALE, 1));
+    expect(FIXTURE.timeZone).toBe("Asia/Taipei");
+  });
+});
