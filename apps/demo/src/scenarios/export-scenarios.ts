@@ -86,40 +86,28 @@ export const conversationExport = async (stage: Stage) => {
       };
     },
   );
-  await t.run(
-    { id: "export.hiddenSupervisor", who: cast.supervisor.who, what: "導出對話按鈕" },
-    () => cast.supervisor.client.panel.get.query({ conversationId }),
-    (p) => ({
-      detail: `隱藏 · ${reasonsText(p.capabilities.exportConversation)}`,
-      value: { reasons: reasonKinds(p.capabilities.exportConversation) },
-    }),
-  );
-  await t.run(
-    {
-      id: "export.refusedSupervisor",
-      who: cast.supervisor.who,
-      what: "仍然呼叫匯出",
-      expected: "ROLE_NOT_ALLOWED",
-    },
-    () => cast.supervisor.client.conversations.export.mutate({ conversationId, format: "csv" }),
-  );
-  await t.run(
-    { id: "export.hiddenApp", who: cast.appAdmin.who, what: "導出對話按鈕（APP）" },
-    () => cast.appAdmin.client.panel.get.query({ conversationId }),
-    (p) => ({
-      detail: `隱藏 · ${reasonsText(p.capabilities.exportConversation)}`,
-      value: { reasons: reasonKinds(p.capabilities.exportConversation) },
-    }),
-  );
-  await t.run(
-    {
-      id: "export.refusedApp",
-      who: cast.appAdmin.who,
-      what: "仍然呼叫匯出",
-      expected: "CLIENT_NOT_SUPPORTED",
-    },
-    () => cast.appAdmin.client.conversations.export.mutate({ conversationId, format: "csv" }),
-  );
+  // L8: the button is hidden (with its reasons) and a call made anyway is refused.
+  const hiddenAndRefused = async (
+    member: typeof cast.supervisor,
+    suffix: "Supervisor" | "App",
+    what: string,
+    expected: "ROLE_NOT_ALLOWED" | "CLIENT_NOT_SUPPORTED",
+  ) => {
+    await t.run(
+      { id: `export.hidden${suffix}`, who: member.who, what },
+      () => member.client.panel.get.query({ conversationId }),
+      (p) => ({
+        detail: `隱藏 · ${reasonsText(p.capabilities.exportConversation)}`,
+        value: { reasons: reasonKinds(p.capabilities.exportConversation) },
+      }),
+    );
+    await t.run(
+      { id: `export.refused${suffix}`, who: member.who, what: "仍然呼叫匯出", expected },
+      () => member.client.conversations.export.mutate({ conversationId, format: "csv" }),
+    );
+  };
+  await hiddenAndRefused(cast.supervisor, "Supervisor", "導出對話按鈕", "ROLE_NOT_ALLOWED");
+  await hiddenAndRefused(cast.appAdmin, "App", "導出對話按鈕（APP）", "CLIENT_NOT_SUPPORTED");
   await t.run(
     {
       id: "export.refusedNoFeature",
