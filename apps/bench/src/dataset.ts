@@ -100,6 +100,8 @@ const statements = (s: Scale): string[] => [
    select ${idSql("tag", "i")}, '${FIXTURE.teamId}', 'tag' || lpad(i::text, 5, '0'), 'tag' || lpad(i::text, 5, '0'),
           timestamptz '${FIXTURE.base}' - interval '200 days'
    from generate_series(1, ${s.tags}) i`,
+  // A bulk load counts uses once, below, instead of a deferred trigger event per row.
+  "alter table tag_applications disable trigger tag_applications_count_use",
   // Day offset 1–90 before the base from i % 90, second of the day from i * 7919.
   `insert into tag_applications (id, team_id, customer_id, tag_id, applied_at, channel, conversation_id, method, member_id)
    select ${idSql("application", "i")}, '${FIXTURE.teamId}',
@@ -112,6 +114,7 @@ const statements = (s: Scale): string[] => [
    select team_id, customer_id, tag_id, count(*)::int from tag_applications group by team_id, customer_id, tag_id`,
   `update tags set uses = a.n from (select tag_id, count(*) as n from tag_applications group by tag_id) a
    where tags.id = a.tag_id`,
+  "alter table tag_applications enable trigger tag_applications_count_use",
   `insert into messages (id, team_id, conversation_id, sender, agent_name, content, sent_at)
    select ${idSql("message", "i")}, '${FIXTURE.teamId}', ${idSql("conversation", "1")},
           case when i % 2 = 0 then 'agent' else 'customer' end,

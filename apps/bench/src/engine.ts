@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createDatabase, type Database } from "@customer-panel/db";
 import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 
 /** The engines a bench run can measure. */
 export type EngineName = "pglite" | "postgres";
@@ -16,6 +17,11 @@ export interface BenchEngine {
   readonly name: EngineName;
   readonly database: Database;
   readonly raw: RawQuery;
+  /**
+   * `COPY (<select>) TO STDOUT WITH CSV`, read to the end; answers the bytes received. COPY
+   * takes no parameters, so `select` holds literals (the bench's own fixture values only).
+   */
+  readonly copyCsv: (select: string) => Promise<number>;
   /** Statements drizzle has sent so far (round trips of the library path). */
   readonly statements: () => number;
   /** Closes every connection and drops the server database, whatever happened before. */
@@ -41,6 +47,11 @@ const openPglite = async (): Promise<BenchEngine> => {
       database,
       raw: async (text, params = []) =>
         (await pglite.query(text, params as unknown[])).rows as never[],
+      copyCsv: async (select) => {
+        // PGlite has no STDOUT to stream to: COPY writes to its virtual /dev/blob instead.
+        const result = await pglite.query(`copy (${select}) to '/dev/blob' with csv`);
+        return result.blob?.size ?? 0;
+      },
       statements: () => count,
       dispose: () => database.close(),
     };
@@ -86,6 +97,17 @@ const openPostgres = async (adminUrl: string): Promise<BenchEngine> => {
       name: "postgres",
       database,
       raw: async (text, params = []) => (await rawPool.query(text, params as unknown[])).rows,
+      copyCsv: async (select) => {
+        const client = await rawPool.connect();
+        try {
+          const stream = client.query(copyTo(`copy (${select}) to stdout with csv`));
+          let bytes = 0;
+          for await (const chunk of stream) bytes += (chunk as Buffer).length;
+          return bytes;
+        } finally {
+          client.release();
+        }
+      },
       statements: () => count,
       dispose,
     };

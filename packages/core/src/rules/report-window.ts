@@ -73,13 +73,13 @@ export function isIanaTimeZone(timeZone: string): boolean {
 
 /** The wall-clock time of `at` in `timeZone` as `YYYY-MM-DD HH:mm:ss` (X5: times written into exports). */
 export function formatInstantInZone(at: Date, timeZone: string): string {
-  const c = wallClock(at.getTime(), timeZone);
+  const c = cachedWallClock(at.getTime(), timeZone);
   return `${dateText(c)} ${pad(c.hour, 2)}:${pad(c.minute, 2)}:${pad(c.second, 2)}`;
 }
 
 /** The calendar date (`YYYY-MM-DD`) that `at` falls on in `timeZone`. */
 export function calendarDateInZone(at: Date, timeZone: string): string {
-  return dateText(wallClock(at.getTime(), timeZone));
+  return dateText(cachedWallClock(at.getTime(), timeZone));
 }
 
 interface WallClock {
@@ -130,6 +130,56 @@ function wallClock(t: number, timeZone: string): WallClock {
     if (part.type in fields) fields[part.type as keyof WallClock] = Number(part.value);
   }
   return fields;
+}
+
+/** Hours remembered per zone; a report spans 30 days (720 hours), so this is generous. */
+const MAX_CACHED_HOURS = 50_000;
+const hourOffsets = new Map<string, Map<number, number | null>>();
+
+/**
+ * The zone's UTC offset (ms) that holds for the whole clock hour of `t`, or null when the hour
+ * holds a transition. Read with Intl at the hour's first and last whole second and remembered:
+ * no zone changes its offset twice within one hour, so equal readings mean no change between.
+ */
+function hourOffset(t: number, timeZone: string): number | null {
+  const hour = Math.floor(t / HOUR_MS);
+  let zone = hourOffsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    hourOffsets.set(timeZone, zone);
+  }
+  const cached = zone.get(hour);
+  if (cached !== undefined) return cached;
+  const first = hour * HOUR_MS;
+  const last = first + HOUR_MS - 1000;
+  const atFirst = wallClockAsUtc(first, timeZone) - first;
+  const atLast = wallClockAsUtc(last, timeZone) - last;
+  const offset = atFirst === atLast ? atFirst : null;
+  if (zone.size >= MAX_CACHED_HOURS) zone.clear();
+  zone.set(hour, offset);
+  return offset;
+}
+
+/**
+ * {@link wallClock} without an Intl call per instant: an export formats hundreds of thousands of
+ * times that share a few hundred clock hours. Hours holding a transition, and local years outside
+ * 1000–9999, go to Intl itself.
+ */
+function cachedWallClock(t: number, timeZone: string): WallClock {
+  if (!Number.isFinite(t)) return wallClock(t, timeZone);
+  const offset = hourOffset(t, timeZone);
+  if (offset === null) return wallClock(t, timeZone);
+  const local = new Date(t + offset);
+  const year = local.getUTCFullYear();
+  if (year < 1000 || year > 9999) return wallClock(t, timeZone);
+  return {
+    year,
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
 }
 
 function dateText(c: WallClock): string {

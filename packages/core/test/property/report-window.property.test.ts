@@ -1,7 +1,11 @@
 import { fc, test } from "@fast-check/vitest";
 import { Either } from "effect";
 import { describe, expect } from "vitest";
-import { calendarDateInZone, decideReportWindow } from "../../src/rules/report-window.js";
+import {
+  calendarDateInZone,
+  decideReportWindow,
+  formatInstantInZone,
+} from "../../src/rules/report-window.js";
 
 const DAY = 86_400_000;
 
@@ -87,6 +91,80 @@ describe("R1 a report covers at most 30 calendar days in the team's time zone, b
         if (first.right.startsAt.getTime() === first.right.endsBefore.getTime()) break;
         const date = calendarDateInZone(at, timeZone);
         expect(date >= from && date <= to).toBe(true);
+      }
+    },
+  );
+});
+
+// The export path remembers each clock hour's offset instead of asking Intl per row; these
+// check it against Intl asked directly, for every zone the runtime knows.
+const ALL_ZONES = Intl.supportedValuesOf("timeZone");
+
+const intlFormatters = new Map<string, Intl.DateTimeFormat>();
+const intlWallClock = (at: Date, timeZone: string): string => {
+  const formatter =
+    intlFormatters.get(timeZone) ??
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+  intlFormatters.set(timeZone, formatter);
+  const parts = formatter.formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year").padStart(4, "0")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
+};
+
+/** Instants around every offset change of `timeZone` in 1900–2100, found by bisection. */
+const transitionsOf = (timeZone: string): number[] => {
+  const offset = (t: number) =>
+    Date.parse(`${intlWallClock(new Date(t), timeZone).replace(" ", "T")}Z`) -
+    Math.floor(t / 1000) * 1000;
+  const found: number[] = [];
+  const step = 7 * DAY;
+  for (let t = Date.UTC(1900, 0, 1); t < Date.UTC(2100, 0, 1); t += step) {
+    if (offset(t) === offset(t + step)) continue;
+    let [lo, hi] = [t, t + step];
+    while (hi - lo > 1000) {
+      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+      if (offset(mid) === offset(t)) lo = mid;
+      else hi = mid;
+    }
+    found.push(hi);
+  }
+  return found;
+};
+
+describe("X5 export times are the team's wall clock, exactly as Intl reads it", () => {
+  test.prop(
+    [
+      fc.constantFrom(...ALL_ZONES),
+      fc.date({
+        min: new Date("1000-01-02T00:00:00Z"),
+        max: new Date("9999-12-30T00:00:00Z"),
+        noInvalidDate: true,
+      }),
+    ],
+    { numRuns: 2_000 },
+  )("any zone, any instant of years 1000–9999", (timeZone, at) => {
+    expect(formatInstantInZone(at, timeZone)).toBe(intlWallClock(at, timeZone));
+  });
+
+  test.each([...ZONES, ...DAY_SKIPPING_ZONES, "Africa/Monrovia", "Europe/Amsterdam"])(
+    "%s: every second around each offset change of 1900–2100",
+    (timeZone) => {
+      for (const change of transitionsOf(timeZone)) {
+        for (const delta of [-3_600_000, -1001, -1000, -1, 0, 1, 999, 1000, 3_599_999]) {
+          const at = new Date(change + delta);
+          expect(formatInstantInZone(at, timeZone), at.toISOString()).toBe(
+            intlWallClock(at, timeZone),
+          );
+        }
       }
     },
   );

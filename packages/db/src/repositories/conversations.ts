@@ -24,6 +24,7 @@ import {
 import { query, transact } from "../transaction.js";
 import { eventRows, presenceColumns, toConversationEvent } from "./conversation-rows.js";
 import { searchConversations } from "./conversation-search.js";
+import { keysetBatches } from "./keyset.js";
 import { conversationFromRow } from "./rows.js";
 
 /** Options of the conversation repository. */
@@ -33,7 +34,7 @@ export interface ConversationsOptions {
 }
 
 /** Messages per transcript batch: large enough to be fast, small enough to be flat. */
-export const TRANSCRIPT_BATCH_SIZE = 2_000;
+export const TRANSCRIPT_BATCH_SIZE = 5_000;
 
 const ofTeam = (teamId: string, conversationId: string) =>
   and(eq(conversations.teamId, teamId), eq(conversations.id, conversationId));
@@ -97,11 +98,11 @@ async function* transcriptOf(
   conversationId: string,
   batchSize: number,
 ): AsyncGenerator<TranscriptMessage> {
-  // Keyset on (sent_at, seq) — equal instants keep their arrival order; the time travels as PostgreSQL's own text so microseconds
-  // a JS Date would drop can not skip or repeat a message between batches.
-  let after: { readonly sentAt: string; readonly seq: number } | null = null;
-  for (;;) {
-    const rows: TranscriptRow[] = await db
+  // Keyset on (sent_at, seq) — equal instants keep their arrival order; the time travels as
+  // PostgreSQL's own text so microseconds a JS Date would drop can not skip or repeat a message
+  // between batches. One batch is read ahead (keyset.ts).
+  const read = (after: { readonly sentAt: string; readonly seq: number } | null) =>
+    db
       .select({
         seq: messages.seq,
         sentAt: messages.sentAt,
@@ -122,18 +123,16 @@ async function* transcriptOf(
         ),
       )
       .orderBy(asc(messages.sentAt), asc(messages.seq))
-      .limit(batchSize);
-    for (const row of rows) {
-      yield {
-        sentAt: row.sentAt,
-        sender: row.sender,
-        agentName: row.agentName,
-        content: row.content,
-      };
-    }
-    const last = rows[rows.length - 1];
-    if (rows.length < batchSize || last === undefined) return;
-    after = { sentAt: last.sentAtKey, seq: Number(last.seq) };
+      .limit(batchSize)
+      .then((rows): TranscriptRow[] => rows);
+  const cursorOf = (last: TranscriptRow) => ({ sentAt: last.sentAtKey, seq: Number(last.seq) });
+  for await (const row of keysetBatches(read, cursorOf, batchSize)) {
+    yield {
+      sentAt: row.sentAt,
+      sender: row.sender,
+      agentName: row.agentName,
+      content: row.content,
+    };
   }
 }
 

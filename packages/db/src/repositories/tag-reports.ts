@@ -7,13 +7,14 @@ import type {
   TagStatsRow,
   TeamId,
 } from "@customer-panel/core";
-import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";
 import { customers, members, tagApplications, tags } from "../schema.js";
+import { keysetBatches } from "./keyset.js";
 
 /** Rows read per query of a streamed report (R4: memory is bounded by this, not by the range). */
-export const REPORT_BATCH_SIZE = 2_000;
+export const REPORT_BATCH_SIZE = 5_000;
 
 /** Options of the report streams. */
 export interface TagReportsOptions {
@@ -58,7 +59,7 @@ interface Cursor {
   readonly id: string;
 }
 
-// R3/R4: keyset batches over tag_applications_team_applied_idx (team, applied_at, id). The
+// R3/R4: keyset batches (one read ahead, see keyset.ts) over tag_applications_team_applied_idx (team, applied_at, id). The
 // cursor's time is carried as PostgreSQL text, not a JS Date: a Date drops microseconds, and
 // the next batch would then repeat rows of the same millisecond.
 async function* recordRows(
@@ -67,13 +68,8 @@ async function* recordRows(
   range: InstantRange,
   batchSize: number,
 ): AsyncGenerator<TagRecordRow> {
-  let cursor: Cursor | null = null;
-  for (;;) {
-    const after: SQL | undefined =
-      cursor === null
-        ? undefined
-        : sql`(${tagApplications.appliedAt}, ${tagApplications.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
-    const batch = await db
+  const read = (cursor: Cursor | null) =>
+    db
       .select({
         id: tagApplications.id,
         cursorAt: sql<string>`${tagApplications.appliedAt}::text`,
@@ -101,23 +97,31 @@ async function* recordRows(
         members,
         and(eq(members.teamId, tagApplications.teamId), eq(members.id, tagApplications.memberId)),
       )
-      .where(and(inRange(teamId, range), after))
+      .where(
+        and(
+          inRange(teamId, range),
+          cursor === null
+            ? undefined
+            : sql`(${tagApplications.appliedAt}, ${tagApplications.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`,
+        ),
+      )
       .orderBy(asc(tagApplications.appliedAt), asc(tagApplications.id))
-      .limit(batchSize);
-    for (const row of batch) {
-      yield {
-        appliedAt: row.appliedAt,
-        customerId: row.customerId,
-        customerName: row.customerName,
-        tagName: row.tagName,
-        channel: row.channel as Channel | null,
-        method: row.method as TagMethod,
-        memberName: row.memberName,
-      };
-    }
-    const last = batch.at(-1);
-    if (last === undefined || batch.length < batchSize) return;
-    cursor = { at: last.cursorAt, id: last.id };
+      .limit(batchSize)
+      .then((rows) => rows);
+  const cursorOf = (last: { cursorAt: string; id: string }): Cursor => ({
+    at: last.cursorAt,
+    id: last.id,
+  });
+  for await (const row of keysetBatches(read, cursorOf, batchSize)) {
+    yield {
+      appliedAt: row.appliedAt,
+      customerId: row.customerId,
+      customerName: row.customerName,
+      tagName: row.tagName,
+      channel: row.channel as Channel | null,
+      method: row.method as TagMethod,
+      memberName: row.memberName,
+    };
   }
 }
 

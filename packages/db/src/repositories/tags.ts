@@ -16,14 +16,7 @@ import {
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";
-import {
-  conversations,
-  customers,
-  customerTags,
-  idempotencyKeys,
-  tagApplications,
-  tags,
-} from "../schema.js";
+import { customers, customerTags, idempotencyKeys, tagApplications, tags } from "../schema.js";
 import { query, rowsOf, type Tx, transact } from "../transaction.js";
 import { escapeLike } from "./like-pattern.js";
 
@@ -83,63 +76,96 @@ const lockIdempotencyKey = (tx: Tx, teamId: TeamId, key: string) =>
     sql`select pg_advisory_xact_lock(hashtextextended(${`tags.apply:${teamId}:${key}`}, 0))`,
   );
 
-// Step 2 of apply: the customer, and the conversation (its channel) when one is given (X2).
-const applicationChannel = async (
+/** What the first statement of an apply reads: the checks, the tag, and the locked count. */
+interface ApplyState {
+  readonly customer_found: boolean;
+  readonly conversation_found: boolean;
+  readonly channel: string | null;
+  readonly tag_id: string | null;
+  readonly tag_name: string | null;
+  readonly tag_key: string | null;
+  readonly count: number | null;
+}
+
+/**
+ * Steps 2–4 of apply in ONE statement: the customer and the conversation (its channel) are the
+ * team's (X2); the tag is found or created by its key (T3: the unique key decides between two
+ * first applications at once); the customer's state of the tag is created if missing and
+ * row-locked (T8: `on conflict do update` locks the row, so concurrent appliers of one
+ * customer's tag decide one after another), returning the count core decides on.
+ *
+ * The insert runs only when no tag has the key: an insert that meets an existing key waits for
+ * whoever holds that tag's row (its `uses` is counted at commit), which would make all
+ * appliers of a popular tag take turns.
+ *
+ * Nothing is written unless both checks pass. One case needs a second look: when another
+ * transaction creates the same new tag while this statement runs, the insert yields to it but
+ * this statement's snapshot predates it, so no tag comes back; {@link applyState} then reads
+ * again, in a new statement that sees the committed tag.
+ */
+const applyStateSql = (request: TagApplyRequest) => sql`
+  with checks as (
+    select exists (
+        select 1 from customers where team_id = ${request.teamId} and id = ${request.customerId}
+      ) as customer_found,
+      (select channel from conversations
+        where team_id = ${request.teamId} and id = ${request.conversationId}
+          and customer_id = ${request.customerId}) as channel
+  ),
+  ok as (
+    select 1 from checks
+    where customer_found and (${request.conversationId}::uuid is null or channel is not null)
+  ),
+  existing as (
+    select id, name, key from tags
+    where team_id = ${request.teamId} and key = ${request.tag.key} and exists (select 1 from ok)
+  ),
+  created as (
+    insert into tags (id, team_id, name, key)
+    select ${request.newTagId}, ${request.teamId}, ${request.tag.name}, ${request.tag.key}
+    from ok where not exists (select 1 from existing)
+    on conflict (team_id, key) do nothing
+    returning id, name, key
+  ),
+  tag as (
+    select id, name, key from existing
+    union all
+    select id, name, key from created
+  ),
+  state as (
+    insert into customer_tags (team_id, customer_id, tag_id, count)
+    select ${request.teamId}, ${request.customerId}, tag.id, 0 from tag
+    on conflict (customer_id, tag_id) do update set count = customer_tags.count
+    returning count
+  )
+  select checks.customer_found, checks.channel is not null as conversation_found, checks.channel,
+    tag.id as tag_id, tag.name as tag_name, tag.key as tag_key, (select count from state) as count
+  from checks left join tag on true`;
+
+const applyState = async (
   tx: Tx,
   request: TagApplyRequest,
   refuse: (error: ApplyRefusal) => never,
-): Promise<Channel | null> => {
-  const [customer] = await tx
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(eq(customers.teamId, request.teamId), eq(customers.id, request.customerId)));
-  if (!customer) return refuse(NotFound.of("customer"));
-  if (request.conversationId === null) return null;
-  const [conversation] = await tx
-    .select({ channel: conversations.channel })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.teamId, request.teamId),
-        eq(conversations.id, request.conversationId),
-        eq(conversations.customerId, request.customerId),
-      ),
-    );
-  if (!conversation) return refuse(NotFound.of("conversation"));
-  return conversation.channel as Channel;
-};
-
-// T3: two first applications of one new name at once create one tag (the unique key decides).
-const findOrCreateTag = async (tx: Tx, request: TagApplyRequest): Promise<Tag> => {
-  await tx
-    .insert(tags)
-    .values({
-      id: request.newTagId,
+): Promise<{ channel: Channel | null; tag: Tag; count: number }> => {
+  let [state] = await rowsOf<ApplyState>(tx, applyStateSql(request));
+  if (!state?.customer_found) return refuse(NotFound.of("customer"));
+  if (request.conversationId !== null && !state.conversation_found) {
+    return refuse(NotFound.of("conversation"));
+  }
+  if (state.tag_id === null) [state] = await rowsOf<ApplyState>(tx, applyStateSql(request));
+  if (state?.tag_id == null || state.tag_name === null || state.tag_key === null) {
+    throw new Error("tag missing right after its upsert");
+  }
+  return {
+    channel: request.conversationId === null ? null : (state.channel as Channel),
+    tag: tagFromRow({
+      id: state.tag_id,
       teamId: request.teamId,
-      name: request.tag.name,
-      key: request.tag.key,
-    })
-    .onConflictDoNothing({ target: [tags.teamId, tags.key] });
-  const [row] = await tx
-    .select(tagColumns)
-    .from(tags)
-    .where(and(eq(tags.teamId, request.teamId), eq(tags.key, request.tag.key)));
-  if (!row) throw new Error("tag missing right after its upsert");
-  return tagFromRow(row);
-};
-
-// T8: the customer's state of the tag, row-locked, so concurrent appliers decide one after another.
-const lockCustomerTag = async (tx: Tx, teamId: TeamId, customerId: CustomerId, tagId: TagId) => {
-  await tx
-    .insert(customerTags)
-    .values({ teamId, customerId, tagId, count: 0 })
-    .onConflictDoNothing({ target: [customerTags.customerId, customerTags.tagId] });
-  const [row] = await tx
-    .select({ count: customerTags.count })
-    .from(customerTags)
-    .where(and(eq(customerTags.customerId, customerId), eq(customerTags.tagId, tagId)))
-    .for("update");
-  return row?.count ?? 0;
+      name: state.tag_name,
+      key: state.tag_key,
+    }),
+    count: Number(state.count ?? 0),
+  };
 };
 
 // T8 step 1: the first answer to this key, under the key's lock; null when the key is new.
@@ -159,29 +185,34 @@ const replayOf = async (
   return fromStored(earlier.result as StoredApplied);
 };
 
-// T7: the append-only application row and the customer's new count.
-const recordApplication = async (
-  tx: Tx,
+// Step 5 in ONE statement: the append-only application row (T7), the customer's new count, and
+// the key's first answer (T8; a plain insert: under the key's lock a conflict would be a
+// defect). The tag's popularity (T2 \`uses\`) follows the application row by a trigger deferred
+// to commit (migration 0004), so the tag's row, shared by every customer, is locked only while
+// this transaction commits.
+const recordApplicationSql = (
   request: TagApplyRequest,
   tag: Tag,
   channel: Channel | null,
-  count: number,
+  result: AppliedResult,
 ) => {
-  await tx.insert(tagApplications).values({
-    id: request.newApplicationId,
-    teamId: request.teamId,
-    customerId: request.customerId,
-    tagId: tag.id,
-    appliedAt: request.at,
-    channel,
-    conversationId: request.conversationId,
-    method: request.method,
-    memberId: request.author.memberId,
-  });
-  await tx
-    .update(customerTags)
-    .set({ count })
-    .where(and(eq(customerTags.customerId, request.customerId), eq(customerTags.tagId, tag.id)));
+  const key =
+    request.idempotencyKey === null
+      ? sql``
+      : sql`, k as (
+          insert into idempotency_keys (team_id, key, fingerprint, application_id, result)
+          values (${request.teamId}, ${request.idempotencyKey}, ${request.fingerprint},
+            ${request.newApplicationId}, ${JSON.stringify(toStored(result))}::jsonb))`;
+  return sql`
+    with a as (
+      insert into tag_applications
+        (id, team_id, customer_id, tag_id, applied_at, channel, conversation_id, method, member_id)
+      values (${request.newApplicationId}, ${request.teamId}, ${request.customerId}, ${tag.id},
+        ${request.at.toISOString()}::timestamptz, ${channel}, ${request.conversationId},
+        ${request.method}, ${request.author.memberId})
+    )${key}
+    update customer_tags set count = ${result.count}
+    where customer_id = ${request.customerId} and tag_id = ${tag.id}`;
 };
 
 const applyIn = async (
@@ -189,19 +220,16 @@ const applyIn = async (
   request: TagApplyRequest,
   refuse: (error: ApplyRefusal) => never,
 ): Promise<TagApplyResult> => {
-  const { teamId, idempotencyKey } = request;
+  const { idempotencyKey } = request;
   if (idempotencyKey !== null) {
     const replayed = await replayOf(tx, request, idempotencyKey, refuse);
     if (replayed) return replayed;
   }
-  const channel = await applicationChannel(tx, request, refuse);
-  const tag = await findOrCreateTag(tx, request);
-  const count = await lockCustomerTag(tx, teamId, request.customerId, tag.id);
+  const { channel, tag, count } = await applyState(tx, request, refuse);
   const decision = request.decide({ count });
   if (decision.kind === "confirmation_required") {
     return { kind: "confirmation_required", tag, count: decision.count };
   }
-  await recordApplication(tx, request, tag, channel, decision.count);
   const result: AppliedResult = {
     kind: "applied",
     tag,
@@ -212,21 +240,7 @@ const applyIn = async (
     appliedAt: request.at,
     replayed: false,
   };
-  if (idempotencyKey !== null) {
-    // A plain insert: under the key's lock a conflict is impossible, and would be a defect.
-    await tx.insert(idempotencyKeys).values({
-      teamId,
-      key: idempotencyKey,
-      fingerprint: request.fingerprint,
-      applicationId: request.newApplicationId,
-      result: toStored(result),
-    });
-  }
-  // Last, so the tag's row (shared by every customer) stays locked as briefly as possible.
-  await tx
-    .update(tags)
-    .set({ uses: sql`${tags.uses} + 1` })
-    .where(and(eq(tags.teamId, teamId), eq(tags.id, tag.id)));
+  await tx.execute(recordApplicationSql(request, tag, channel, result));
   return result;
 };
 
