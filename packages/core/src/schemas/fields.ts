@@ -101,6 +101,42 @@ export const tagNameField = z
     return result.right;
   });
 
+/**
+ * T2: what was typed into "add tag" so far (may be empty). The same characters as a tag
+ * name are refused (control characters, bidi overrides, unpaired surrogates): a query can
+ * never match a tag holding them, and PostgreSQL can not even receive a NUL.
+ */
+export const tagQueryField = z
+  .string()
+  .max(200, { error: "must be at most 200 characters" })
+  .superRefine((raw, ctx) => {
+    const problem = textProblem(raw.replace(/[\t\r\n]/g, " "), { multiline: false });
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem, input: raw });
+  });
+
+// Instants an integration sends are kept within 4-digit years, like report dates: JavaScript
+// holds years ±275760, PostgreSQL and ISO-8601 text do not, and nothing real is dated outside.
+const EARLIEST_INSTANT = Date.UTC(1000, 0, 1);
+const LATEST_INSTANT = Date.UTC(10000, 0, 1) - 1;
+const INSTANT_ERROR = "must be a date-time with a time zone (ISO 8601), in the years 1000–9999";
+
+/**
+ * A point in time sent by an integration (`sentAt`, `placedAt`): a `Date` (superjson) or an
+ * ISO-8601 date-time with `Z` or an offset. Numbers, booleans and `null` are refused rather
+ * than coerced (`null` would become 1970; a Unix time in seconds would land in 1970 too).
+ */
+export const instantField = z
+  .union([z.date(), z.iso.datetime({ offset: true }).transform((text) => new Date(text))], {
+    error: INSTANT_ERROR,
+  })
+  .refine(
+    (date) => {
+      const ms = date.getTime();
+      return ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT;
+    },
+    { error: INSTANT_ERROR },
+  );
+
 /** A calendar date `YYYY-MM-DD` (checked as a real date by the report window rule). */
 export const calendarDateField = z
   .string()
@@ -118,10 +154,19 @@ export const idempotencyKeyField = z
 const WhatwgUrl = (globalThis as unknown as { URL: new (input: string) => { protocol: string } })
   .URL;
 
-/** An http(s) URL of a web page, at most 2,048 characters (L6). */
+/**
+ * An http(s) URL of a web page, at most 2,048 characters (L6). The URL parser quietly
+ * drops or percent-encodes control, bidi and unpaired-surrogate characters, but the typed
+ * text is what is stored and shown: it must be clean text itself.
+ */
 export const pageUrlField = z
   .string()
   .max(2048, { error: "must be at most 2048 characters" })
+  .superRefine((raw, ctx) => {
+    const problem = textProblem(raw, { multiline: false });
+    if (problem !== null)
+      ctx.addIssue({ code: "custom", message: problem, input: raw, abort: true });
+  })
   .refine(
     (raw) => {
       try {

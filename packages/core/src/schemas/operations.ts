@@ -8,11 +8,13 @@ import {
   emailField,
   externalIdField,
   idempotencyKeyField,
+  instantField,
   limitField,
   noteField,
   pageUrlField,
   phoneField,
   tagNameField,
+  tagQueryField,
 } from "./fields.js";
 
 /**
@@ -54,7 +56,7 @@ export const EventsListInput = z.strictObject({
 
 /** `tags.suggest` (T2): what was typed so far (may be empty). */
 export const TagsSuggestInput = z.strictObject({
-  query: z.string().max(200, { error: "must be at most 50 characters" }),
+  query: tagQueryField,
   limit: limitField(10, 10),
 });
 
@@ -142,7 +144,7 @@ export const IngestMessageInput = z.strictObject({
   identity: IdentityRef,
   sender: z.enum(SENDER_TYPES),
   content: cleanText({ min: 1, max: 10_000, multiline: true }),
-  sentAt: z.coerce.date().optional(),
+  sentAt: instantField.optional(),
   /** The member who wrote an agent message. */
   agentId: MemberId.optional(),
   /** The customer's name on the channel, used when the customer is new. */
@@ -191,7 +193,7 @@ export const IngestOrdersInput = z.strictObject({
     .array(
       z.strictObject({
         orderId: externalIdField,
-        placedAt: z.coerce.date(),
+        placedAt: instantField,
         currency: z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code" }),
         total: z.number().int().min(0).max(1_000_000_000_000),
         items: z.array(OrderItemInput).max(500),
