@@ -477,6 +477,12 @@ export interface CsvEmail {
   readonly subject: string;
   readonly text: string;
   readonly attachment: { readonly fileName: string; readonly content: AsyncIterable<string> };
+  /**
+   * A stable id of what the email carries (an email export's id): the same on every
+   * attempt, so a mailer gives every attempt one Message-ID and a receiver can drop a
+   * second copy. Absent: each email is new.
+   */
+  readonly reference?: string;
 }
 
 /** Sends email (SMTP, a file for the demo, …). */

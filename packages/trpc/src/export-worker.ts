@@ -1,12 +1,20 @@
-import { deliverEmailExport, type Mailer } from "@customer-panel/core";
+import {
+  type EmailExportJob,
+  isDomainError,
+  type Mailer,
+  recordExportCompleted,
+  sendEmailExport,
+} from "@customer-panel/core";
 import {
   claimPendingExports,
   type Database,
   type DatabasePorts,
+  type Db,
+  databaseLayer,
   markExportFailed,
   markExportSent,
 } from "@customer-panel/db";
-import { Cause, Effect, Exit, type Layer } from "effect";
+import { Cause, Effect, Exit, Layer } from "effect";
 
 /** Options of {@link startExportWorker}. */
 export interface ExportWorkerOptions {
@@ -17,6 +25,12 @@ export interface ExportWorkerOptions {
   readonly intervalMs?: number | null;
   /** Jobs claimed per poll (default 10). */
   readonly batch?: number;
+  /**
+   * How long a claim keeps other workers (and this one after a restart) away from a job
+   * (default the outbox's 5 minutes). It must outlast one delivery: a claim that expires
+   * while the SMTP transaction is still running lets a second worker send it too.
+   */
+  readonly claimMs?: number;
   /** Failed deliveries and polls (logs); the job itself records its last error. */
   readonly onError?: (error: unknown, exportId: string | null) => void;
 }
@@ -33,25 +47,52 @@ const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /**
- * Delivers queued email exports (L7) from the outbox. Delivery is at least once: a job is
- * marked sent only after the mailer accepted it, and a failure puts it back for another
- * try (up to the outbox's attempt limit). An email is never sent for a refused or
- * rolled-back request, because only a committed request wrote its outbox row. A job core
- * declines (conversation deleted, feature turned off) is finished too, not retried.
+ * Delivers queued email exports (L7) from the outbox. A job is marked sent only after
+ * the mailer accepted it, and in the same transaction as the export's completion (last
+ * export time, `exported` log entry), so the database never shows one without the other.
+ * A failure puts it back for another try (up to the outbox's attempt limit). An email is
+ * never sent for a refused or rolled-back request, because only a committed request
+ * wrote its outbox row. A job core declines (conversation deleted, feature turned off)
+ * is finished too, not retried.
+ *
+ * Delivery is at least once, and exactly once unless the worker dies after the SMTP
+ * server accepted the email and before that transaction committed: the claim then
+ * expires and the job is sent again, with the same Message-ID (the export's id), so the
+ * receiver can drop the copy; the completion is still recorded once.
  */
 export const startExportWorker = (options: ExportWorkerOptions): ExportWorker => {
   const { database, layer } = options;
   const batch = options.batch ?? 10;
   const intervalMs = options.intervalMs === undefined ? 1_000 : options.intervalMs;
   const onError = options.onError ?? (() => {});
+  const claimOptions = options.claimMs === undefined ? {} : { claimMs: options.claimMs };
+
+  // Marks the job sent and, when it was delivered, records the completion — one commit.
+  const finish = (job: EmailExportJob, delivered: boolean) =>
+    database.db.transaction(async (tx) => {
+      const marked = await markExportSent(tx, job.exportId, new Date());
+      // Already finished by a worker whose claim outlived ours: it recorded the completion.
+      if (!marked || !delivered) return;
+      const recorded = await Effect.runPromiseExit(
+        recordExportCompleted(job.teamId, job.conversationId, "email", job.requestedBy).pipe(
+          Effect.provide(Layer.merge(layer, databaseLayer(tx as Db))),
+        ),
+      );
+      if (Exit.isFailure(recorded)) {
+        const failure = Cause.failureOption(recorded.cause);
+        // The conversation was deleted after the email left: nothing left to record.
+        if (failure._tag === "Some" && isDomainError(failure.value)) return;
+        throw Cause.squash(recorded.cause);
+      }
+    });
 
   const deliverBatch = async (): Promise<number> => {
-    const jobs = await claimPendingExports(database.db, batch);
+    const jobs = await claimPendingExports(database.db, batch, claimOptions);
     for (const job of jobs) {
-      const exit = await Effect.runPromiseExit(deliverEmailExport(job).pipe(Effect.provide(layer)));
+      const exit = await Effect.runPromiseExit(sendEmailExport(job).pipe(Effect.provide(layer)));
       try {
         if (Exit.isSuccess(exit)) {
-          await markExportSent(database.db, job.exportId, new Date());
+          await finish(job, exit.value.delivered);
         } else {
           const error = Cause.squash(exit.cause);
           onError(error, job.exportId);

@@ -43,7 +43,13 @@ export {
 export { formatPanelError, type PanelErrorData, TRPC_CODE_OF, toTRPCError } from "./errors.js";
 export { createExportLimiter, type ExportLimiterOptions } from "./export-limiter.js";
 export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
-export { type ClosableMailer, fileMailer, type MailerService, smtpMailer } from "./mailers.js";
+export {
+  type ClosableMailer,
+  fileMailer,
+  type MailerService,
+  smtpMailer,
+  stableMessageId,
+} from "./mailers.js";
 export { type AppRouter, appRouter, createCaller } from "./router.js";
 export {
   type ExtraRoute,

@@ -31,16 +31,37 @@ const collect = async (chunks: AsyncIterable<string>): Promise<Buffer> => {
   return Buffer.concat(parts);
 };
 
-const messageOf = (from: string, email: CsvEmail, content: Buffer | Readable) => ({
-  from,
-  to: email.to,
-  subject: email.subject,
-  text: email.text,
-  attachments: [
-    // The text already starts with the BOM (R4): spreadsheets read the Chinese correctly.
-    { filename: basename(email.attachment.fileName), content, contentType: CSV_CONTENT_TYPE },
-  ],
-});
+const MESSAGE_ID_PART = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * `<export-<reference>@<domain of from>>`: one Message-ID for every attempt to send one
+ * export, so a copy sent again after a crash (the worker died after the SMTP server
+ * accepted it, before the outbox row was marked sent) can be recognised and dropped by
+ * the receiver. No reference (or an unusable one): nodemailer makes a fresh one.
+ */
+export const stableMessageId = (
+  from: string,
+  reference: string | undefined,
+): string | undefined => {
+  if (reference === undefined || !MESSAGE_ID_PART.test(reference)) return undefined;
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? "customer-panel.invalid";
+  return `<export-${reference}@${domain}>`;
+};
+
+const messageOf = (from: string, email: CsvEmail, content: Buffer | Readable) => {
+  const messageId = stableMessageId(from, email.reference);
+  return {
+    from,
+    ...(messageId !== undefined && { messageId }),
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    attachments: [
+      // The text already starts with the BOM (R4): spreadsheets read the Chinese correctly.
+      { filename: basename(email.attachment.fileName), content, contentType: CSV_CONTENT_TYPE },
+    ],
+  };
+};
 
 /**
  * Sends exports over SMTP with nodemailer. The CSV attachment is streamed from the

@@ -113,10 +113,13 @@ export const requestEmailExport = (
   });
 
 /**
- * Delivers one queued email export: the transcript as a CSV attachment, then the
- * last export time. A conversation deleted meanwhile is not sent (B5).
+ * Sends one queued email export: the transcript as a CSV attachment, carrying the
+ * export's id as its stable reference (one Message-ID on every attempt). A conversation
+ * deleted meanwhile (B5), or a team that turned `conversationExport` off (L8), is not
+ * sent. It records nothing: the caller records the completion ({@link recordExportCompleted})
+ * — a worker does so in the transaction that marks the job sent.
  */
-export const deliverEmailExport = (job: EmailExportJob) =>
+export const sendEmailExport = (job: EmailExportJob) =>
   Effect.gen(function* () {
     const conversations = yield* Conversations;
     const conversation = yield* conversations.get(job.teamId, job.conversationId);
@@ -140,7 +143,19 @@ export const deliverEmailExport = (job: EmailExportJob) =>
           team.timeZone,
         ),
       },
+      reference: job.exportId,
     });
-    yield* recordExportCompleted(job.teamId, job.conversationId, "email", job.requestedBy);
     return { delivered: true as const };
+  });
+
+/**
+ * Delivers one queued email export: {@link sendEmailExport}, then the last export time
+ * and the log entry. A conversation deleted meanwhile is not sent (B5).
+ */
+export const deliverEmailExport = (job: EmailExportJob) =>
+  Effect.gen(function* () {
+    const sent = yield* sendEmailExport(job);
+    if (!sent.delivered) return sent;
+    yield* recordExportCompleted(job.teamId, job.conversationId, "email", job.requestedBy);
+    return sent;
   });

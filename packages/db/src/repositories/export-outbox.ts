@@ -10,7 +10,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";
 import { emailExports } from "../schema.js";
-import { query } from "../transaction.js";
+import { query, type Tx } from "../transaction.js";
 
 /** A job a worker claimed, with how many times it has been tried (this claim included). */
 export interface ClaimedExport extends EmailExportJob {
@@ -44,23 +44,35 @@ export const makeExportOutbox = (db: Db): Context.Tag.Service<typeof ExportOutbo
 /** How long a claim keeps other workers away from a job, unless marked sooner. */
 export const EXPORT_CLAIM_MS = 5 * 60_000;
 
+/** What a job whose every attempt was interrupted (the worker died holding it) records. */
+export const INTERRUPTED_ERROR =
+  "delivery interrupted on every attempt (the worker stopped while holding the job)";
+
 /**
  * Claims up to `limit` pending jobs that nobody holds, oldest first, counting the
  * attempt and holding each for `claimMs`. SKIP LOCKED lets workers claim side by side;
  * the claim keeps a second worker from sending the same export while the first one is
  * at it. A worker that dies mid-send loses its claim when it expires and the job is
- * retried: delivery is at least once, and once per export unless a worker crashes
- * between sending and marking.
+ * retried: delivery is at least once, and once per export unless a worker dies
+ * between the SMTP server accepting the email and the commit that marks it sent. A
+ * job already tried `maxAttempts` times whose claim expired (its last worker died) is
+ * marked `failed` instead of claimed again, so a job that kills its worker can not
+ * loop, and no export is handed to SMTP more than `maxAttempts` times.
  */
 export const claimPendingExports = (
   db: Db,
   limit: number,
-  options: { readonly now?: Date; readonly claimMs?: number } = {},
+  options: {
+    readonly now?: Date;
+    readonly claimMs?: number;
+    readonly maxAttempts?: number;
+  } = {},
 ): Promise<ClaimedExport[]> =>
   db.transaction(async (tx) => {
     const now = options.now ?? new Date();
+    const maxAttempts = options.maxAttempts ?? MAX_EXPORT_ATTEMPTS;
     const due = await tx
-      .select({ id: emailExports.id })
+      .select({ id: emailExports.id, attempts: emailExports.attempts })
       .from(emailExports)
       .where(
         and(
@@ -71,19 +83,22 @@ export const claimPendingExports = (
       .orderBy(asc(emailExports.requestedAt), asc(emailExports.id))
       .limit(Math.max(0, limit))
       .for("update", { skipLocked: true });
-    if (due.length === 0) return [];
+    const exhausted = due.filter((d) => d.attempts >= maxAttempts).map((d) => d.id);
+    const claimable = due.filter((d) => d.attempts < maxAttempts).map((d) => d.id);
+    if (exhausted.length > 0) {
+      await tx
+        .update(emailExports)
+        .set({ status: "failed", claimedUntil: null, lastError: INTERRUPTED_ERROR })
+        .where(inArray(emailExports.id, exhausted));
+    }
+    if (claimable.length === 0) return [];
     const claimed = await tx
       .update(emailExports)
       .set({
         attempts: sql`${emailExports.attempts} + 1`,
         claimedUntil: new Date(now.getTime() + (options.claimMs ?? EXPORT_CLAIM_MS)),
       })
-      .where(
-        inArray(
-          emailExports.id,
-          due.map((d) => d.id),
-        ),
-      )
+      .where(inArray(emailExports.id, claimable))
       .returning();
     return claimed
       .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime() || a.id.localeCompare(b.id))
@@ -101,12 +116,18 @@ export const claimPendingExports = (
       }));
   });
 
-/** Marks a job delivered. */
-export const markExportSent = async (db: Db, id: string, at: Date): Promise<void> => {
-  await db
+/**
+ * Marks a job delivered; true when this call did (it was still pending), false when it
+ * was already finished (another worker, whose claim had expired, got there first). Takes
+ * a transaction too, so a worker can record the export's completion in the same commit.
+ */
+export const markExportSent = async (db: Db | Tx, id: string, at: Date): Promise<boolean> => {
+  const rows = await db
     .update(emailExports)
-    .set({ status: "sent", sentAt: at, lastError: null })
-    .where(eq(emailExports.id, id));
+    .set({ status: "sent", sentAt: at, lastError: null, claimedUntil: null })
+    .where(and(eq(emailExports.id, id), eq(emailExports.status, "pending")))
+    .returning({ id: emailExports.id });
+  return rows.length > 0;
 };
 
 /**
