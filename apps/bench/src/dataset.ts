@@ -5,6 +5,8 @@ export interface Scale {
   readonly name: string;
   readonly customers: number;
   readonly tags: number;
+  /** Tags of a second team, for `tags.suggest` on a large vocabulary. */
+  readonly manyTags: number;
   readonly applications: number;
   readonly messages: number;
   /** Confirmed `tags.apply` calls per round and path. */
@@ -18,6 +20,7 @@ export const DEFAULT_SCALE: Scale = {
   name: "default",
   customers: 100_000,
   tags: 1_000,
+  manyTags: 100_000,
   applications: 1_000_000,
   messages: 100_000,
   applies: 2_000,
@@ -29,6 +32,7 @@ export const MID_SCALE: Scale = {
   name: "mid",
   customers: 20_000,
   tags: 1_000,
+  manyTags: 20_000,
   applications: 200_000,
   messages: 20_000,
   applies: 400,
@@ -40,6 +44,7 @@ export const QUICK_SCALE: Scale = {
   name: "quick",
   customers: 2_000,
   tags: 100,
+  manyTags: 2_000,
   applications: 20_000,
   messages: 5_000,
   applies: 400,
@@ -50,6 +55,9 @@ export const QUICK_SCALE: Scale = {
 export const FIXTURE = {
   teamId: "00000000-0000-4000-8000-000000000001",
   adminId: "00000000-0000-4000-8000-000000000002",
+  /** A second team holding only `manyTags` tags (suggestions on a large vocabulary). */
+  manyTagsTeamId: "00000000-0000-4000-8000-000000000003",
+  manyTagsAdminId: "00000000-0000-4000-8000-000000000004",
   timeZone: "Asia/Taipei",
   /** Applications fall in the 90 team days before this instant (2025-07-01 00:00 in Taipei). */
   base: "2025-07-01T00:00:00+08:00",
@@ -83,6 +91,15 @@ const statements = (s: Scale): string[] => [
    values ('${FIXTURE.teamId}', 'Bench team', '${FIXTURE.timeZone}', true, true, true)`,
   `insert into members (id, team_id, name, role)
    values ('${FIXTURE.adminId}', '${FIXTURE.teamId}', '管理員', 'admin')`,
+  `insert into teams (id, name, time_zone) values ('${FIXTURE.manyTagsTeamId}', 'Many tags', '${FIXTURE.timeZone}')`,
+  `insert into members (id, team_id, name, role)
+   values ('${FIXTURE.manyTagsAdminId}', '${FIXTURE.manyTagsTeamId}', '管理員', 'admin')`,
+  // Names tag000001…; popularity spread by i * 7919.
+  `insert into tags (id, team_id, name, key, uses, created_at)
+   select ${idSql("many-tag", "i")}, '${FIXTURE.manyTagsTeamId}', 'tag' || lpad(i::text, 6, '0'),
+          'tag' || lpad(i::text, 6, '0'), (i::bigint * 7919) % 1000,
+          timestamptz '${FIXTURE.base}' - interval '200 days'
+   from generate_series(1, ${s.manyTags}) i`,
   `insert into customers (id, team_id, display_name, email, created_at)
    select ${idSql("customer", "i")}, '${FIXTURE.teamId}', '顧客 ' || i, 'c' || i || '@example.com',
           timestamptz '${FIXTURE.base}' - interval '200 days'

@@ -372,7 +372,10 @@ const applyRow = async (ctx: Context): Promise<OperationResult> => {
   );
 };
 
-const suggestRow = async (ctx: Context): Promise<OperationResult> => {
+const suggestRow = async (
+  ctx: Context,
+  team: { readonly actor: MemberActor; readonly tags: number },
+): Promise<OperationResult> => {
   const repeat = 50;
   const query = "tag001";
   let found = 0;
@@ -380,7 +383,7 @@ const suggestRow = async (ctx: Context): Promise<OperationResult> => {
     ctx.scale.rounds,
     async () => {
       for (let i = 0; i < repeat; i++) {
-        found = (await run(ctx.layer, suggestTags(actor, { query, limit: 10 }))).length;
+        found = (await run(ctx.layer, suggestTags(team.actor, { query, limit: 10 }))).length;
       }
     },
     async () => {
@@ -388,7 +391,7 @@ const suggestRow = async (ctx: Context): Promise<OperationResult> => {
         await ctx.engine.raw(
           `select id, name, uses from tags where team_id = $1 and key like $2
            order by uses desc, key collate "C", id limit 10`,
-          [FIXTURE.teamId, `${query}%`],
+          [team.actor.teamId, `${query}%`],
         );
       }
     },
@@ -400,7 +403,7 @@ const suggestRow = async (ctx: Context): Promise<OperationResult> => {
   });
   return row(
     ctx,
-    `tags.suggest (${ctx.scale.tags} tags)`,
+    `tags.suggest (${team.tags} tags)`,
     { library: perCall(timing.library), baseline: perCall(timing.baseline) },
     null,
     `per call; baseline: one prefix query on tags_team_key_prefix_idx (the library also runs the trigram "contains" half)`,
@@ -458,7 +461,17 @@ export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<
   operations.push(await statsRow(ctx));
   operations.push(await exportRow(ctx, big.id));
   operations.push(await panelRow(ctx, panel.id));
-  operations.push(await suggestRow(ctx));
+  operations.push(await suggestRow(ctx, { actor, tags: scale.tags }));
+  operations.push(
+    await suggestRow(ctx, {
+      actor: {
+        ...actor,
+        teamId: FIXTURE.manyTagsTeamId as TeamId,
+        memberId: FIXTURE.manyTagsAdminId as MemberId,
+      },
+      tags: scale.manyTags,
+    }),
+  );
   // tags.apply last: it writes.
   operations.push(await applyRow(ctx));
   return { operations, memory };

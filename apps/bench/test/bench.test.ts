@@ -13,6 +13,7 @@ const OPERATIONS = [
   "conversations.export",
   "panel.get",
   `tags.suggest (${QUICK_SCALE.tags} tags)`,
+  `tags.suggest (${QUICK_SCALE.manyTags} tags)`,
   `tags.apply x${QUICK_SCALE.applies}, 20 callers`,
 ];
 
@@ -38,6 +39,8 @@ describe.each(engines)("pnpm bench --quick on %s", (engine) => {
     expect(facts["tagReports.stats 30d"]?.tags).toBe(QUICK_SCALE.tags);
     expect(facts["conversations.export"]?.messages).toBe(QUICK_SCALE.messages);
     expect(facts["panel.get"]?.roundTrips).toBeGreaterThan(0);
+    // tag001000…tag001999 of the large vocabulary start with the query: a full page.
+    expect(facts[`tags.suggest (${QUICK_SCALE.manyTags} tags)`]?.suggestions).toBe(10);
     const apply = facts[`tags.apply x${QUICK_SCALE.applies}, 20 callers`];
     expect(apply?.applications).toBe(QUICK_SCALE.applies);
     expect(apply?.exactCounts).toBe(true);

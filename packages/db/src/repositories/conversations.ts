@@ -34,7 +34,7 @@ export interface ConversationsOptions {
 }
 
 /** Messages per transcript batch: large enough to be fast, small enough to be flat. */
-export const TRANSCRIPT_BATCH_SIZE = 5_000;
+export const TRANSCRIPT_BATCH_SIZE = 2_000;
 
 const ofTeam = (teamId: string, conversationId: string) =>
   and(eq(conversations.teamId, teamId), eq(conversations.id, conversationId));

@@ -14,7 +14,7 @@ import { customers, members, tagApplications, tags } from "../schema.js";
 import { keysetBatches } from "./keyset.js";
 
 /** Rows read per query of a streamed report (R4: memory is bounded by this, not by the range). */
-export const REPORT_BATCH_SIZE = 5_000;
+export const REPORT_BATCH_SIZE = 2_000;
 
 /** Options of the report streams. */
 export interface TagReportsOptions {
