@@ -129,6 +129,22 @@ interface Context {
   readonly layer: ReturnType<typeof databaseLayer>;
 }
 
+/** A summary of `repeat` calls per round, as time per call. */
+const perCall = (s: Summary, repeat: number): Summary => ({
+  median: s.median / repeat,
+  min: s.min / repeat,
+  max: s.max / repeat,
+});
+
+/** Rows a baseline query answers (COPY only tells bytes). */
+const rowCount = async (ctx: Context, text: string, params: readonly unknown[]) => {
+  const [counted] = await ctx.engine.raw<{ n: number }>(
+    `select count(*)::int as n from (${text}) q`,
+    params,
+  );
+  return counted?.n ?? 0;
+};
+
 const row = (
   ctx: Context,
   operation: string,
@@ -160,11 +176,7 @@ const recordsRow = async (ctx: Context): Promise<OperationResult> => {
       copyBytes = await ctx.engine.copyCsv(literal(RECORDS_SQL, windowBounds(FIXTURE.month)));
     },
   );
-  const [counted] = await ctx.engine.raw<{ n: number }>(
-    `select count(*)::int as n from (${RECORDS_SQL}) r`,
-    windowBounds(FIXTURE.month),
-  );
-  rows = counted?.n ?? 0;
+  rows = await rowCount(ctx, RECORDS_SQL, windowBounds(FIXTURE.month));
   return row(
     ctx,
     "tagReports.records 30d",
@@ -212,11 +224,7 @@ const exportRow = async (ctx: Context, conversationId: string): Promise<Operatio
       );
     },
   );
-  const [counted] = await ctx.engine.raw<{ n: number }>(
-    `select count(*)::int as n from (${TRANSCRIPT_SQL}) m`,
-    [FIXTURE.teamId, conversationId],
-  );
-  rows = counted?.n ?? 0;
+  rows = await rowCount(ctx, TRANSCRIPT_SQL, [FIXTURE.teamId, conversationId]);
   return row(
     ctx,
     "conversations.export",
@@ -264,15 +272,10 @@ const panelRow = async (ctx: Context, conversationId: string): Promise<Operation
       }
     },
   );
-  const perCall = (s: Summary): Summary => ({
-    median: s.median / repeat,
-    min: s.min / repeat,
-    max: s.max / repeat,
-  });
   return row(
     ctx,
     "panel.get",
-    { library: perCall(timing.library), baseline: perCall(timing.baseline) },
+    { library: perCall(timing.library, repeat), baseline: perCall(timing.baseline, repeat) },
     2,
     `per call (${repeat} sequential calls per round); baseline: 2 hand-written queries (conversation+customer+identity+team+assignee, tags)`,
     { roundTrips, tags },
@@ -396,15 +399,10 @@ const suggestRow = async (
       }
     },
   );
-  const perCall = (s: Summary): Summary => ({
-    median: s.median / repeat,
-    min: s.min / repeat,
-    max: s.max / repeat,
-  });
   return row(
     ctx,
     `tags.suggest (${team.tags} tags)`,
-    { library: perCall(timing.library), baseline: perCall(timing.baseline) },
+    { library: perCall(timing.library, repeat), baseline: perCall(timing.baseline, repeat) },
     null,
     `per call; baseline: one prefix query on tags_team_key_prefix_idx (the library also runs the trigram "contains" half)`,
     { suggestions: found },
