@@ -12,7 +12,7 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
-import { databaseLayer } from "@customer-panel/db";
+import { builtContext, databaseLayer } from "@customer-panel/db";
 import { Effect, Either, type Layer } from "effect";
 import { FIXTURE, idSql, rowIdsOf, type Scale } from "./dataset.js";
 import type { BenchEngine, EngineName } from "./engine.js";
@@ -59,8 +59,9 @@ const actor: MemberActor = {
 
 type Ports = ReturnType<typeof databaseLayer> extends Layer.Layer<infer R> ? R : never;
 
+// As the tRPC router runs a use case: the layer built once, its Context provided per call.
 const run = <A, E>(layer: ReturnType<typeof databaseLayer>, program: Effect.Effect<A, E, Ports>) =>
-  Effect.runPromise(program.pipe(Effect.provide(layer)));
+  Effect.runPromise(program.pipe(Effect.provide(builtContext(layer))));
 
 const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
   let bytes = 0;

@@ -12,7 +12,7 @@ export {
   fromPglite,
   MIGRATIONS_FOLDER,
 } from "./database.js";
-export { type DatabasePorts, databaseLayer } from "./layer.js";
+export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
 export type { ChangeNotification } from "./repositories/change-feed.js";
 export {
   type ActiveCredential,

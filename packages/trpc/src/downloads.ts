@@ -9,6 +9,7 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
+import { builtContext } from "@customer-panel/db";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { Cause, Effect, Exit } from "effect";
 import type { DownloadRequest, DownloadSigner, PanelServices } from "./context.js";
@@ -278,7 +279,7 @@ export const downloadRoute = (
       return true;
     }
     const exit = await Effect.runPromiseExit(
-      programOf(payload.actor, payload.request).pipe(Effect.provide(services.layer)),
+      programOf(payload.actor, payload.request).pipe(Effect.provide(builtContext(services.layer))),
     );
     if (Exit.isFailure(exit)) {
       const failure = Cause.failureOption(exit.cause);
@@ -305,7 +306,9 @@ export const downloadRoute = (
     const outcome = await streamChunks(res, exit.value.chunks, onError);
     const { complete } = exit.value;
     if (outcome === "completed" && complete !== null) {
-      const recorded = await Effect.runPromiseExit(complete.pipe(Effect.provide(services.layer)));
+      const recorded = await Effect.runPromiseExit(
+        complete.pipe(Effect.provide(builtContext(services.layer))),
+      );
       if (Exit.isFailure(recorded)) onError(Cause.squash(recorded.cause));
     }
     options.onSettled?.({ kind: payload.request.kind, outcome });

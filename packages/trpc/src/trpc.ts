@@ -1,4 +1,5 @@
 import { isDomainError } from "@customer-panel/core";
+import { builtContext } from "@customer-panel/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { Cause, Effect, Exit } from "effect";
 import superjson from "superjson";
@@ -49,7 +50,7 @@ export const runUseCase = async <A, E, R>(
   program: Effect.Effect<A, E, R>,
 ): Promise<A> => {
   const exit = await Effect.runPromiseExit(
-    program.pipe(Effect.provide(ctx.services.layer)) as Effect.Effect<A, E, never>,
+    program.pipe(Effect.provide(builtContext(ctx.services.layer))) as Effect.Effect<A, E, never>,
   );
   if (Exit.isSuccess(exit)) return exit.value;
   const failure = Cause.failureOption(exit.cause);
