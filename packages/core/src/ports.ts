@@ -258,8 +258,14 @@ export class TagReports extends Context.Tag("customer-panel/TagReports")<
   {
     /** R2: per tag, applications in the range and distinct customers tagged. */
     readonly stats: (teamId: TeamId, range: InstantRange) => AsyncIterable<TagStatsRow>;
-    /** R3: one row per application in the range, oldest first. */
-    readonly records: (teamId: TeamId, range: InstantRange) => AsyncIterable<TagRecordRow>;
+    /**
+     * R3: one row per application in the range, oldest first, in batches (one await per batch,
+     * not per row: a 30-day report is hundreds of thousands of rows). An empty batch is allowed.
+     */
+    readonly records: (
+      teamId: TeamId,
+      range: InstantRange,
+    ) => AsyncIterable<readonly TagRecordRow[]>;
   }
 >() {}
 
@@ -328,11 +334,11 @@ export class Conversations extends Context.Tag("customer-panel/Conversations")<
       readonly events: readonly ConversationEvent[];
       readonly nextCursor: string | null;
     } | null>;
-    /** L7: the messages, oldest first, streamed; nothing for a missing/foreign id. */
+    /** L7: the messages, oldest first, streamed in batches; nothing for a missing/foreign id. */
     readonly transcript: (
       teamId: TeamId,
       conversationId: ConversationId,
-    ) => AsyncIterable<TranscriptMessage>;
+    ) => AsyncIterable<readonly TranscriptMessage[]>;
     /** L9: by customer name or message text. */
     readonly search: (
       teamId: TeamId,

@@ -16,7 +16,7 @@ import { makeExportOutbox } from "../src/repositories/export-outbox.js";
 import * as t from "../src/schema.js";
 import { rowsOf } from "../src/transaction.js";
 import { type EngineHandle, engines } from "./engines.js";
-import { author, collect, incoming, ingest, outcomeOf, successOf } from "./port-calls.js";
+import { author, collectRows, incoming, ingest, outcomeOf, successOf } from "./port-calls.js";
 import { seedCustomer, seedMember, seedMessages, seedTeam } from "./seed.js";
 
 const SECRET = ["我想要退貨，謝謝", "訂單編號 A-1234 的地址是台北市信義路"];
@@ -243,7 +243,7 @@ describe.each(engines)("erasure on $name", (engine) => {
           conversations.events(team as TeamId, id, { cursor: null, limit: 50 }),
         ),
       ).toBeNull();
-      expect(await collect(conversations.transcript(team as TeamId, id))).toEqual([]);
+      expect(await collectRows(conversations.transcript(team as TeamId, id))).toEqual([]);
       const left = await rowsOf<{ n: number }>(
         db,
         sql`select count(*)::int as n from messages where content = ${SECRET[1]}`,
@@ -304,7 +304,7 @@ describe.each(engines)("erasure on $name", (engine) => {
       const next = successOf(await ingest(db, incoming(team, "U1", { content: "又是我" })));
       expect(next).toMatchObject({ customerId: doomed.customerId, createdConversation: true });
       expect(next.conversationId).not.toBe(doomed.conversationId);
-      const transcript = await collect(
+      const transcript = await collectRows(
         makeConversations(db).transcript(team as TeamId, next.conversationId),
       );
       expect(transcript.map((m) => m.content)).toEqual(["又是我"]);

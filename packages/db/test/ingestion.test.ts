@@ -9,7 +9,7 @@ import { makeIngestion } from "../src/repositories/ingestion.js";
 import { makeOmo } from "../src/repositories/omo.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "./engines.js";
-import { author, collect, expectCode, incoming, ingest, successOf } from "./port-calls.js";
+import { author, collectRows, expectCode, incoming, ingest, successOf } from "./port-calls.js";
 import { seedCustomer, seedMember, seedTeam } from "./seed.js";
 
 const when = new Date("2025-05-01T00:00:00Z");
@@ -60,7 +60,7 @@ describe.each(engines)("ingestion on $name", (engine) => {
         conversationId: first.conversationId,
         createdConversation: false,
       });
-      const transcript = await collect(
+      const transcript = await collectRows(
         makeConversations(db).transcript(team as TeamId, first.conversationId),
       );
       expect(transcript).toMatchObject([

@@ -70,6 +70,22 @@ export const expectCode = <A, E>(exit: Exit.Exit<A, E>, code: DomainErrorCode): 
   expect(outcomeOf(exit)).toBe(code);
 };
 
+/** Counts the queries a repository makes through `db`: every batch is one `db.select(…)`. */
+export const countingSelects = (db: Db) => {
+  const counter = { selects: 0 };
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === "select") counter.selects += 1;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { db: proxy, counter };
+};
+
+/** Drains a batched stream (transcripts, reports) into one array of its rows. */
+export const collectRows = async <T>(batches: AsyncIterable<readonly T[]>): Promise<T[]> =>
+  (await collect(batches)).flat();
+
 /** Drains an async iterable into an array. */
 export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
   const all: T[] = [];

@@ -12,9 +12,11 @@ import { sql } from "drizzle-orm";
 import { Effect } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
+import { CopyStalled, serverPoolOf } from "../src/repositories/copy-rows.js";
 import { makeTagReports, REPORT_BATCH_SIZE } from "../src/repositories/tag-reports.js";
 import { makeTags } from "../src/repositories/tags.js";
 import { type EngineHandle, engines } from "./engines.js";
+import { countingSelects } from "./port-calls.js";
 import { seedCustomer, seedMember, seedTeam } from "./seed.js";
 import { type ApplyInput, applyRequest } from "./tag-requests.js";
 
@@ -24,20 +26,12 @@ const collect = async <T>(rows: AsyncIterable<T>): Promise<T[]> => {
   return out;
 };
 
+/** The rows of a batched stream, in order. */
+const rowsOf = async <T>(batches: AsyncIterable<readonly T[]>): Promise<T[]> =>
+  (await collect(batches)).flat();
+
 const text = async (chunks: AsyncIterable<string>): Promise<string> =>
   (await collect(chunks)).join("");
-
-// Counts the queries a report makes: every batch is one `db.select(…)`.
-const countingSelects = (db: Db) => {
-  const counter = { selects: 0 };
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === "select") counter.selects += 1;
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  return { db: proxy, counter };
-};
 
 const startsAt = new Date("2025-01-10T00:00:00Z");
 const endsBefore = new Date("2025-01-11T00:00:00Z");
@@ -99,7 +93,7 @@ describe.each(engines)("Tag reports on $name", (engine) => {
     });
 
     it("R3 records: one row per application in the range, oldest first", async () => {
-      const rows = await collect(makeTagReports(db).records(teamId as never, range));
+      const rows = await rowsOf(makeTagReports(db).records(teamId as never, range));
       expect(rows).toEqual([
         {
           appliedAt: startsAt,
@@ -164,7 +158,7 @@ describe.each(engines)("Tag reports on $name", (engine) => {
       }
       const stats = await collect(makeTagReports(db).stats(teamId as never, range));
       expect(stats[0]).toEqual({ tagName: "VIP", applications: 2, customers: 2 });
-      const records = await collect(makeTagReports(db).records(teamId as never, range));
+      const records = await rowsOf(makeTagReports(db).records(teamId as never, range));
       expect(records.filter((r) => r.tagName === "VIP")).toHaveLength(2);
     });
 
@@ -190,7 +184,7 @@ describe.each(engines)("Tag reports on $name", (engine) => {
     });
   });
 
-  describe("R4 records stream in keyset batches: lazy, ordered, bounded", () => {
+  describe("R4 records stream in batches (keyset on PGlite, one COPY on a server): lazy, ordered, bounded", () => {
     const total = 20_000;
     let customerId: string;
 
@@ -212,9 +206,9 @@ describe.each(engines)("Tag reports on $name", (engine) => {
         from generate_series(0, ${total - 1}) as g`);
     });
 
-    it("yields every row once, oldest first, in ⌈n / batch⌉ + 1 queries", async () => {
+    it("yields every row once, oldest first: PGlite in ⌈n / batch⌉ + 1 keyset queries, a server in one COPY", async () => {
       const { db: counted, counter } = countingSelects(db);
-      const rows = await collect(makeTagReports(counted).records(teamId as never, range));
+      const rows = await rowsOf(makeTagReports(counted).records(teamId as never, range));
       expect(rows).toHaveLength(total);
       for (let i = 1; i < rows.length; i++) {
         const [previous, current] = [rows[i - 1], rows[i]];
@@ -228,27 +222,66 @@ describe.each(engines)("Tag reports on $name", (engine) => {
       const byApi = rows.filter((r) => r.method === "api");
       expect(byApi).toHaveLength(total / 2);
       expect(byApi.every((r) => r.channel === null && r.memberName === null)).toBe(true);
-      expect(counter.selects).toBe(total / REPORT_BATCH_SIZE + 1);
+      expect(counter.selects).toBe(engine.name === "pglite" ? total / REPORT_BATCH_SIZE + 1 : 1);
     });
 
-    it("reads nothing until iterated; the first 10 rows read one batch and the next ahead, no more", async () => {
-      const { db: counted, counter } = countingSelects(db);
-      const stream = makeTagReports(counted, { batchSize: 500 }).records(teamId as never, range);
-      expect(counter.selects).toBe(0);
-      const iterator = stream[Symbol.asyncIterator]();
-      const first: TagRecordRow[] = [];
-      for (let i = 0; i < 10; i++) {
-        const next = await iterator.next();
-        if (next.done) throw new Error("ended early");
-        first.push(next.value);
-      }
-      expect(first).toHaveLength(10);
-      // The next batch is read while this one is encoded: never more than one ahead.
-      expect(counter.selects).toBe(2);
-      await iterator.return?.();
-      expect(await iterator.next()).toEqual({ done: true, value: undefined });
-      expect(counter.selects).toBe(2);
-    });
+    if (engine.name === "pglite") {
+      it("reads nothing until iterated; the first batch reads it and the next ahead, no more", async () => {
+        const { db: counted, counter } = countingSelects(db);
+        const stream = makeTagReports(counted, { batchSize: 500 }).records(teamId as never, range);
+        expect(counter.selects).toBe(0);
+        const iterator = stream[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        if (first.done) throw new Error("ended early");
+        expect(first.value).toHaveLength(500);
+        // The next batch is read while this one is encoded: never more than one ahead.
+        expect(counter.selects).toBe(2);
+        await iterator.return?.();
+        expect(await iterator.next()).toEqual({ done: true, value: undefined });
+        expect(counter.selects).toBe(2);
+      });
+    } else {
+      it("a server streams one COPY lazily; stopping early closes its connection and leaves nothing running", async () => {
+        const pool = serverPoolOf(db);
+        if (pool === undefined) throw new Error("a server engine without its pool");
+        const copies = async () => {
+          const { rows } = await pool.query(
+            "select count(*)::int as n from pg_stat_activity where datname = current_database() and query like 'COPY (%' and pid <> pg_backend_pid()",
+          );
+          return rows[0].n as number;
+        };
+        const stream = makeTagReports(db).records(teamId as never, range);
+        expect(await copies()).toBe(0);
+        const iterator = stream[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        if (first.done) throw new Error("ended early");
+        expect(first.value.length).toBeGreaterThan(0);
+        expect(first.value.length).toBeLessThan(total);
+        const opened = pool.totalCount;
+        await iterator.return?.();
+        expect(await iterator.next()).toEqual({ done: true, value: undefined });
+        // The half-read COPY's connection is closed, not handed to the next caller.
+        expect(pool.totalCount).toBeLessThan(opened + 1);
+        await expect.poll(copies).toBe(0);
+        // The pool still works, and a full read still sees every row.
+        expect(await rowsOf(makeTagReports(db).records(teamId as never, range))).toHaveLength(
+          total,
+        );
+      });
+
+      it("a reader that takes nothing for the stall timeout loses the statement and its next read fails", async () => {
+        const pool = serverPoolOf(db);
+        if (pool === undefined) throw new Error("a server engine without its pool");
+        const stream = makeTagReports(db, { stallTimeoutMs: 100 }).records(teamId as never, range);
+        const iterator = stream[Symbol.asyncIterator]();
+        expect((await iterator.next()).done).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await expect(iterator.next()).rejects.toBeInstanceOf(CopyStalled);
+        expect(await rowsOf(makeTagReports(db).records(teamId as never, range))).toHaveLength(
+          total,
+        );
+      });
+    }
 
     it("feeds core's CSV encoder: BOM, header, one line per application, in order", async () => {
       const csv = await text(

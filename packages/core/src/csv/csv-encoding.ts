@@ -14,6 +14,9 @@ const FORMULA_PREFIX = /^[=+\-@\t\r\n\0\uFF1D\uFF0B\uFF0D\uFF20]/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Any surrogate at all: text without one (nearly all text) skips the lone-surrogate search.
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
 /** R4: prefixes `'` to text a spreadsheet would run as a formula, so it shows as text instead. */
 export function neutralizeFormula(cell: string): string {
   return FORMULA_PREFIX.test(cell) ? `'${cell}` : cell;
@@ -24,35 +27,92 @@ export function neutralizeFormula(cell: string): string {
  * either throw or substitute silently, so we substitute here, where the tests can see it.
  */
 export function toWellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, "\uFFFD");
+  return ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, "\uFFFD") : text;
 }
 
 // RFC 4180: a field holding a comma, a quote, CR or LF is quoted, its quotes doubled.
 const NEEDS_QUOTES = /[",\r\n]/;
 
+// Text none of the rules above touch, found in one pass: no formula lead, nothing to quote,
+// no surrogate (a well-formed pair goes the long way and comes back unchanged).
+const PLAIN = /^(?![=+\-@\t\r\n\0\uFF1D\uFF0B\uFF0D\uFF20])[^",\r\n\uD800-\uDFFF]*$/;
+
 /**
  * RFC 4180 for one field. Hand-written on purpose: csv-stringify/sync touches Node's
  * `Buffer` when it loads and pulls Node's types into this pure package, and with an
  * explicit record delimiter it leaves a lone CR or LF unquoted unless told otherwise.
+ * Exports run every cell through here (a 30-day report is millions of cells): the common
+ * cell is recognised by one search and returned as it is.
  */
-const encodeField = (cell: CsvCell): string => {
+export const encodeCsvField = (cell: CsvCell): string => {
   if (cell === null) return "";
   // Numbers are our own counts, never user text: writing them plainly keeps them numeric.
   if (typeof cell === "number") return String(cell);
+  if (PLAIN.test(cell)) return cell;
   const text = toWellFormed(neutralizeFormula(cell));
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** One record: the fields joined by commas, then CRLF. */
+export const encodeCsvRecord = (row: readonly CsvCell[]): string => {
+  let line = "";
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) line += ",";
+    line += encodeCsvField(row[i] ?? null);
+  }
+  return `${line}\r\n`;
 };
 
 /** Encodes rows as RFC 4180 CSV: fields quoted when needed, quotes doubled, CRLF after each row. */
 export function encodeCsvRows(rows: readonly (readonly CsvCell[])[]): string {
   let out = "";
-  for (const row of rows) out += `${row.map(encodeField).join(",")}\r\n`;
+  for (const row of rows) out += encodeCsvRecord(row);
   return out;
 }
 
+/** Items in batches, as the database ports stream long exports: one promise per batch, not per row. */
+export type Batches<T> = AsyncIterable<readonly T[]> | Iterable<readonly T[]>;
+
 /**
- * Streams a CSV file: BOM and header first, then one chunk per `batchSize` rows. Rows are pulled
- * only as chunks are consumed, so memory is bounded by the batch, never by the row count (R4).
+ * Streams a CSV file from batches of items: BOM and header first, then one chunk per non-empty
+ * batch. `toRecord` writes one item as a record, every cell through {@link encodeCsvField}
+ * ({@link encodeCsvRecord} does that for an array of cells). A batch is pulled only when the previous chunk was consumed, so memory is bounded by the
+ * batch size the source chose, never by the row count (R4).
+ */
+export async function* encodeCsvBatches<T>(
+  header: readonly string[],
+  batches: Batches<T>,
+  toRecord: (item: T) => string,
+): AsyncGenerator<string> {
+  yield UTF8_BOM + encodeCsvRecord(header);
+  // for await also walks a sync iterable, and returns the source early if the consumer stops.
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    let chunk = "";
+    for (const item of batch) chunk += toRecord(item);
+    yield chunk;
+  }
+}
+
+/** Groups single items into arrays of `size` (the last one may be shorter). */
+async function* inBatches<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  size: number,
+): AsyncGenerator<readonly T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Streams a CSV file from single rows: BOM and header first, then one chunk per `batchSize` rows.
+ * Rows are pulled only as chunks are consumed, so memory is bounded by the batch (R4).
  */
 export async function* encodeCsvStream(
   header: readonly string[],
@@ -63,17 +123,7 @@ export async function* encodeCsvStream(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   }
-  yield UTF8_BOM + encodeCsvRows([header]);
-  let batch: (readonly CsvCell[])[] = [];
-  // for await also walks a sync iterable, and returns the source early if the consumer stops.
-  for await (const row of rows) {
-    batch.push(row);
-    if (batch.length >= batchSize) {
-      yield encodeCsvRows(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield encodeCsvRows(batch);
+  yield* encodeCsvBatches(header, inBatches(rows, batchSize), encodeCsvRecord);
 }
 
 /** Maps items (async or sync) to CSV rows lazily, one at a time, for {@link encodeCsvStream}. */

@@ -1,6 +1,12 @@
 import type { SenderType } from "../domain/vocabulary.js";
 import { formatInstantInZone } from "../rules/report-window.js";
-import { type CsvCell, encodeCsvStream, mapCsvRows, safeFileNamePart } from "./csv-encoding.js";
+import {
+  type Batches,
+  type CsvCell,
+  encodeCsvBatches,
+  encodeCsvField,
+  safeFileNamePart,
+} from "./csv-encoding.js";
 
 /**
  * L7 columns, in order: `time` (sent, `YYYY-MM-DD HH:mm:ss` in the team's zone), `sender_type`
@@ -29,15 +35,17 @@ export function transcriptRow(message: TranscriptMessage, timeZone: string): Csv
   ];
 }
 
-/** L7: streams a conversation's transcript as CSV chunks (BOM and header first). */
+/** L7: streams a conversation's transcript, batch by batch as the port reads it, as CSV chunks (BOM and header first). */
 export function encodeTranscriptCsv(
-  messages: AsyncIterable<TranscriptMessage> | Iterable<TranscriptMessage>,
+  batches: Batches<TranscriptMessage>,
   timeZone: string,
 ): AsyncGenerator<string> {
-  return encodeCsvStream(
-    TRANSCRIPT_HEADER,
-    mapCsvRows(messages, (message) => transcriptRow(message, timeZone)),
-  );
+  const cell = encodeCsvField;
+  // The cells of transcriptRow written by index, not through a loop: this runs per message.
+  return encodeCsvBatches(TRANSCRIPT_HEADER, batches, (message) => {
+    const row = transcriptRow(message, timeZone);
+    return `${cell(row[0] ?? null)},${cell(row[1] ?? null)},${cell(row[2] ?? null)},${cell(row[3] ?? null)}\r\n`;
+  });
 }
 
 /** `conversation-<id>-<YYYYMMDD-HHmmss>.csv`, ASCII only, the time in the team's zone. */

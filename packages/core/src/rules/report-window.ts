@@ -73,9 +73,30 @@ export function isIanaTimeZone(timeZone: string): boolean {
 
 /** The wall-clock time of `at` in `timeZone` as `YYYY-MM-DD HH:mm:ss` (X5: times written into exports). */
 export function formatInstantInZone(at: Date, timeZone: string): string {
-  const c = cachedWallClock(at.getTime(), timeZone);
-  return `${dateText(c)} ${pad(c.hour, 2)}:${pad(c.minute, 2)}:${pad(c.second, 2)}`;
+  const t = at.getTime();
+  // Exports format rows in time order, so consecutive rows mostly share their local minute:
+  // its `YYYY-MM-DD HH:mm:` is kept, and only the seconds are written. The text depends on the
+  // local time alone, so one local minute has one text whatever the zone or offset.
+  const offset = Number.isFinite(t) ? hourOffset(t, timeZone) : null;
+  if (offset !== null) {
+    const local = t + offset;
+    const minute = Math.floor(local / MINUTE_MS);
+    if (minute === lastMinute.minute) {
+      return lastMinute.prefix + pad(Math.floor((local - minute * MINUTE_MS) / 1000), 2);
+    }
+  }
+  const c = cachedWallClock(t, timeZone);
+  const prefix = `${dateText(c)} ${pad(c.hour, 2)}:${pad(c.minute, 2)}:`;
+  if (offset !== null && c.year >= 1000 && c.year <= 9999) {
+    lastMinute = { minute: Math.floor((t + offset) / MINUTE_MS), prefix };
+  }
+  return prefix + pad(c.second, 2);
 }
+
+const MINUTE_MS = 60_000;
+
+/** The local minute {@link formatInstantInZone} wrote last, and its text up to the seconds. */
+let lastMinute: { minute: number; prefix: string } = { minute: Number.NaN, prefix: "" };
 
 /** The calendar date (`YYYY-MM-DD`) that `at` falls on in `timeZone`. */
 export function calendarDateInZone(at: Date, timeZone: string): string {

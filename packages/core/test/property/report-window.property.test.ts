@@ -155,6 +155,32 @@ describe("X5 export times are the team's wall clock, exactly as Intl reads it", 
     expect(formatInstantInZone(at, timeZone)).toBe(intlWallClock(at, timeZone));
   });
 
+  // An export formats rows in time order and keeps the last local minute's text: rows of one
+  // minute, zones taken by turns and steps back in time must all still read as Intl does.
+  test.prop(
+    [
+      fc.constantFrom(...ALL_ZONES),
+      fc.constantFrom(...ALL_ZONES),
+      fc.date({
+        min: new Date("1900-01-02T00:00:00Z"),
+        max: new Date("2100-12-30T00:00:00Z"),
+        noInvalidDate: true,
+      }),
+      fc.array(fc.integer({ min: -90_000, max: 90_000 }), { minLength: 1, maxLength: 40 }),
+    ],
+    { numRuns: 500 },
+  )("runs of nearby instants, two zones by turns", (first, second, start, steps) => {
+    let t = start.getTime();
+    steps.forEach((step, i) => {
+      t += step;
+      const timeZone = i % 3 === 2 ? second : first;
+      const at = new Date(t);
+      expect(formatInstantInZone(at, timeZone), `${at.toISOString()} ${timeZone}`).toBe(
+        intlWallClock(at, timeZone),
+      );
+    });
+  });
+
   test.each([...ZONES, ...DAY_SKIPPING_ZONES, "Africa/Monrovia", "Europe/Amsterdam"])(
     "%s: every second around each offset change of 1900–2100",
     (timeZone) => {

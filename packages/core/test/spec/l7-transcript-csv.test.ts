@@ -44,7 +44,7 @@ describe("L7 export conversation: CSV columns time, sender type, name (agents on
   });
 
   it("the file is BOM + header + one row per message, in order, times in the team's zone", async () => {
-    const csv = await text(encodeTranscriptCsv(messages, DEFAULT_TIME_ZONE));
+    const csv = await text(encodeTranscriptCsv([messages], DEFAULT_TIME_ZONE));
     expect(csv.startsWith(`${UTF8_BOM}time,sender_type,name,content\r\n`)).toBe(true);
     expect(parse(csv, { bom: true })).toEqual([
       ["time", "sender_type", "name", "content"],
@@ -74,9 +74,9 @@ describe("L7 export conversation: CSV columns time, sender type, name (agents on
     expect(transcriptRow(message, "Asia/Taipei")[0]).toBe("2025-01-01 09:02:03");
   });
 
-  it("an async source is read too", async () => {
+  it("an async source of batches is read too", async () => {
     async function* source() {
-      yield* messages.slice(0, 1);
+      yield messages.slice(0, 1);
     }
     const rows = parse(await text(encodeTranscriptCsv(source(), "UTC")), { bom: true });
     expect(rows).toEqual([

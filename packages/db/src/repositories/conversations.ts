@@ -13,6 +13,7 @@ import {
 } from "@customer-panel/core";
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import { type Context, Either } from "effect";
+import type pg from "pg";
 import type { Db } from "../database.js";
 import {
   conversationEvents,
@@ -24,12 +25,13 @@ import {
 import { query, transact } from "../transaction.js";
 import { eventRows, presenceColumns, toConversationEvent } from "./conversation-rows.js";
 import { searchConversations } from "./conversation-search.js";
+import { type CopyOptions, copyBatches, copySelectText, serverPoolOf } from "./copy-rows.js";
 import { keysetBatches } from "./keyset.js";
 import { conversationFromRow } from "./rows.js";
 
 /** Options of the conversation repository. */
-export interface ConversationsOptions {
-  /** L7: messages read per round trip while streaming a transcript (memory stays flat). */
+export interface ConversationsOptions extends CopyOptions {
+  /** L7 on PGlite: messages read per round trip while streaming a transcript (memory stays flat). */
   readonly transcriptBatchSize?: number;
 }
 
@@ -92,47 +94,96 @@ interface TranscriptRow extends TranscriptMessage {
   readonly sentAtKey: string;
 }
 
-async function* transcriptOf(
+/** Where a keyset batch of the transcript ended. */
+interface TranscriptCursor {
+  readonly sentAt: string;
+  readonly seq: number;
+}
+
+/** L7's messages in order: time, then arrival, so equal instants keep their order. */
+const transcriptQuery = <Fields extends Record<string, unknown>>(
+  db: Db,
+  fields: Fields,
+  teamId: string,
+  conversationId: string,
+  after: TranscriptCursor | null,
+) =>
+  db
+    .select(fields as never)
+    .from(messages)
+    .where(
+      and(
+        // The team filter alone makes another team's conversation yield nothing (X2).
+        eq(messages.teamId, teamId),
+        eq(messages.conversationId, conversationId),
+        after === null
+          ? undefined
+          : sql`(${messages.sentAt}, ${messages.seq}) > (${after.sentAt}::timestamptz, ${after.seq})`,
+      ),
+    )
+    .orderBy(asc(messages.sentAt), asc(messages.seq));
+
+const transcriptColumns = {
+  sender: sql<TranscriptMessage["sender"]>`${messages.sender}`,
+  agentName: messages.agentName,
+  content: messages.content,
+};
+
+// L7 on a server: the whole conversation as one COPY statement (copy-rows.ts says why).
+const copiedTranscript = (
+  pool: pg.Pool,
+  db: Db,
+  teamId: string,
+  conversationId: string,
+  options: CopyOptions,
+): AsyncIterable<readonly TranscriptMessage[]> => {
+  const sentAtMs = sql<string>`floor(extract(epoch from ${messages.sentAt}) * 1000)::int8`;
+  const text = copySelectText(
+    transcriptQuery(db, { sentAtMs, ...transcriptColumns }, teamId, conversationId, null),
+  );
+  return copyBatches(
+    pool,
+    text,
+    // Indexes, not array destructuring: destructuring walks the array iterator, per row.
+    (f): TranscriptMessage => ({
+      sentAt: new Date(Number(f[0])),
+      sender: f[1] as TranscriptMessage["sender"],
+      agentName: f[2] ?? null,
+      content: f[3] ?? "",
+    }),
+    options,
+  );
+};
+
+// L7 on PGlite: keyset batches on (sent_at, seq), one read ahead (keyset.ts). The time travels
+// as PostgreSQL's own text so microseconds a JS Date would drop can not skip or repeat a
+// message between batches.
+async function* keysetTranscript(
   db: Db,
   teamId: string,
   conversationId: string,
   batchSize: number,
-): AsyncGenerator<TranscriptMessage> {
-  // Keyset on (sent_at, seq) — equal instants keep their arrival order; the time travels as
-  // PostgreSQL's own text so microseconds a JS Date would drop can not skip or repeat a message
-  // between batches. One batch is read ahead (keyset.ts).
-  const read = (after: { readonly sentAt: string; readonly seq: number } | null) =>
-    db
-      .select({
-        seq: messages.seq,
-        sentAt: messages.sentAt,
-        sentAtKey: sql<string>`${messages.sentAt}::text`,
-        sender: sql<TranscriptMessage["sender"]>`${messages.sender}`,
-        agentName: messages.agentName,
-        content: messages.content,
-      })
-      .from(messages)
-      .where(
-        and(
-          // The team filter alone makes another team's conversation yield nothing (X2).
-          eq(messages.teamId, teamId),
-          eq(messages.conversationId, conversationId),
-          after === null
-            ? undefined
-            : sql`(${messages.sentAt}, ${messages.seq}) > (${after.sentAt}::timestamptz, ${after.seq})`,
-        ),
-      )
-      .orderBy(asc(messages.sentAt), asc(messages.seq))
+): AsyncGenerator<readonly TranscriptMessage[]> {
+  const fields = {
+    seq: messages.seq,
+    sentAt: messages.sentAt,
+    sentAtKey: sql<string>`${messages.sentAt}::text`,
+    ...transcriptColumns,
+  };
+  const read = (after: TranscriptCursor | null) =>
+    transcriptQuery(db, fields, teamId, conversationId, after)
       .limit(batchSize)
-      .then((rows): TranscriptRow[] => rows);
+      .then((rows) => rows as unknown as TranscriptRow[]);
   const cursorOf = (last: TranscriptRow) => ({ sentAt: last.sentAtKey, seq: Number(last.seq) });
-  for await (const row of keysetBatches(read, cursorOf, batchSize)) {
-    yield {
-      sentAt: row.sentAt,
-      sender: row.sender,
-      agentName: row.agentName,
-      content: row.content,
-    };
+  for await (const batch of keysetBatches(read, cursorOf, batchSize)) {
+    yield batch.map(
+      (row): TranscriptMessage => ({
+        sentAt: row.sentAt,
+        sender: row.sender,
+        agentName: row.agentName,
+        content: row.content,
+      }),
+    );
   }
 }
 
@@ -216,6 +267,7 @@ export const makeConversations = (
   options: ConversationsOptions = {},
 ): Context.Tag.Service<typeof Conversations> => {
   const batchSize = Math.max(1, options.transcriptBatchSize ?? TRANSCRIPT_BATCH_SIZE);
+  const pool = serverPoolOf(db);
   return {
     get: (teamId, conversationId) =>
       query(async () => {
@@ -254,7 +306,10 @@ export const makeConversations = (
       }),
     events: (teamId, conversationId, page) =>
       query(() => eventsPage(db, teamId, conversationId, page)),
-    transcript: (teamId, conversationId) => transcriptOf(db, teamId, conversationId, batchSize),
+    transcript: (teamId, conversationId) =>
+      pool === undefined
+        ? keysetTranscript(db, teamId, conversationId, batchSize)
+        : copiedTranscript(pool, db, teamId, conversationId, options),
     search: (teamId, text, limit) => query(() => searchConversations(db, teamId, text, limit)),
     delete: (teamId, conversationId, by) => deleteConversation(db, teamId, conversationId, by),
   };

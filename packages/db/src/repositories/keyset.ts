@@ -1,5 +1,5 @@
 /**
- * Reads a long, ordered result in keyset batches, one batch ahead: while the caller works
+ * Reads a long, ordered result in keyset batches, yielded whole, one batch ahead: while the caller works
  * through batch n (encoding it, sending it to a slow client), the query of batch n + 1 is
  * already running, so the database and the encoder work at once. No connection or
  * transaction is held between batches; memory holds at most two batches, whatever the
@@ -13,7 +13,7 @@ export async function* keysetBatches<Row, Cursor>(
   read: (after: Cursor | null) => Promise<readonly Row[]>,
   cursorOf: (last: Row) => Cursor,
   batchSize: number,
-): AsyncGenerator<Row> {
+): AsyncGenerator<readonly Row[]> {
   let pending: Promise<readonly Row[]> | undefined = read(null);
   try {
     while (pending !== undefined) {
@@ -21,7 +21,7 @@ export async function* keysetBatches<Row, Cursor>(
       pending = undefined;
       const last = batch.at(-1);
       if (last !== undefined && batch.length >= batchSize) pending = read(cursorOf(last));
-      yield* batch;
+      if (batch.length > 0) yield batch;
     }
   } finally {
     // Stopped early: the batch read ahead is dropped, and so is any failure of its query.

@@ -9,16 +9,18 @@ import type {
 } from "@customer-panel/core";
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Context } from "effect";
+import type pg from "pg";
 import type { Db } from "../database.js";
 import { customers, members, tagApplications, tags } from "../schema.js";
+import { type CopyOptions, copyBatches, copySelectText, serverPoolOf } from "./copy-rows.js";
 import { keysetBatches } from "./keyset.js";
 
 /** Rows read per query of a streamed report (R4: memory is bounded by this, not by the range). */
 export const REPORT_BATCH_SIZE = 2_000;
 
 /** Options of the report streams. */
-export interface TagReportsOptions {
-  /** Rows per keyset batch; tests make it small to see the batching. */
+export interface TagReportsOptions extends CopyOptions {
+  /** Rows per keyset batch (PGlite); tests make it small to see the batching. */
   readonly batchSize?: number;
 }
 
@@ -59,69 +61,128 @@ interface Cursor {
   readonly id: string;
 }
 
-// R3/R4: keyset batches (one read ahead, see keyset.ts) over tag_applications_team_applied_idx (team, applied_at, id). The
-// cursor's time is carried as PostgreSQL text, not a JS Date: a Date drops microseconds, and
-// the next batch would then repeat rows of the same millisecond.
-async function* recordRows(
+/** `applied_at` as whole epoch milliseconds (what a JS Date holds), for the COPY path. */
+const appliedAtMs = sql<string>`floor(extract(epoch from ${tagApplications.appliedAt}) * 1000)::int8`;
+
+/** R3's rows: applications in the range with their customer, tag and member, oldest first. */
+const recordsQuery = <Fields extends Record<string, unknown>>(
+  db: Db,
+  fields: Fields,
+  teamId: TeamId,
+  range: InstantRange,
+  after: Cursor | null,
+) =>
+  db
+    .select(fields as never)
+    .from(tagApplications)
+    .innerJoin(
+      customers,
+      and(
+        eq(customers.teamId, tagApplications.teamId),
+        eq(customers.id, tagApplications.customerId),
+      ),
+    )
+    .innerJoin(
+      tags,
+      and(eq(tags.teamId, tagApplications.teamId), eq(tags.id, tagApplications.tagId)),
+    )
+    .leftJoin(
+      members,
+      and(eq(members.teamId, tagApplications.teamId), eq(members.id, tagApplications.memberId)),
+    )
+    .where(
+      and(
+        inRange(teamId, range),
+        after === null
+          ? undefined
+          : sql`(${tagApplications.appliedAt}, ${tagApplications.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`,
+      ),
+    )
+    .orderBy(asc(tagApplications.appliedAt), asc(tagApplications.id));
+
+const recordColumns = {
+  customerId: tagApplications.customerId,
+  customerName: customers.displayName,
+  tagName: tags.name,
+  channel: tagApplications.channel,
+  method: tagApplications.method,
+  memberName: members.name,
+};
+
+// R3/R4 on a server: the whole range as one COPY statement (copy-rows.ts says why).
+const copiedRecordRows = (
+  pool: pg.Pool,
+  db: Db,
+  teamId: TeamId,
+  range: InstantRange,
+  options: CopyOptions,
+): AsyncIterable<readonly TagRecordRow[]> => {
+  const text = copySelectText(
+    recordsQuery(db, { appliedAtMs, ...recordColumns }, teamId, range, null),
+  );
+  return copyBatches(
+    pool,
+    text,
+    // Indexes, not array destructuring: destructuring walks the array iterator, per row.
+    (f): TagRecordRow => ({
+      appliedAt: new Date(Number(f[0])),
+      customerId: f[1] ?? "",
+      customerName: f[2] ?? "",
+      tagName: f[3] ?? "",
+      channel: (f[4] ?? null) as Channel | null,
+      method: f[5] as TagMethod,
+      memberName: f[6] ?? null,
+    }),
+    options,
+  );
+};
+
+/** A keyset batch's row: {@link recordColumns} with the application's id and exact time. */
+interface KeysetRecordRow {
+  readonly id: string;
+  readonly cursorAt: string;
+  readonly appliedAt: Date;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly tagName: string;
+  readonly channel: string | null;
+  readonly method: string;
+  readonly memberName: string | null;
+}
+
+// R3/R4 on PGlite: keyset batches (one read ahead, see keyset.ts) over
+// tag_applications_team_applied_idx (team, applied_at, id); PGlite has no stream to COPY to.
+// The cursor's time is carried as PostgreSQL text, not a JS Date: a Date drops microseconds,
+// and the next batch would then repeat rows of the same millisecond.
+async function* keysetRecordRows(
   db: Db,
   teamId: TeamId,
   range: InstantRange,
   batchSize: number,
-): AsyncGenerator<TagRecordRow> {
+): AsyncGenerator<readonly TagRecordRow[]> {
+  const fields = {
+    id: tagApplications.id,
+    cursorAt: sql<string>`${tagApplications.appliedAt}::text`,
+    appliedAt: tagApplications.appliedAt,
+    ...recordColumns,
+  };
   const read = (cursor: Cursor | null) =>
-    db
-      .select({
-        id: tagApplications.id,
-        cursorAt: sql<string>`${tagApplications.appliedAt}::text`,
-        appliedAt: tagApplications.appliedAt,
-        customerId: tagApplications.customerId,
-        customerName: customers.displayName,
-        tagName: tags.name,
-        channel: tagApplications.channel,
-        method: tagApplications.method,
-        memberName: members.name,
-      })
-      .from(tagApplications)
-      .innerJoin(
-        customers,
-        and(
-          eq(customers.teamId, tagApplications.teamId),
-          eq(customers.id, tagApplications.customerId),
-        ),
-      )
-      .innerJoin(
-        tags,
-        and(eq(tags.teamId, tagApplications.teamId), eq(tags.id, tagApplications.tagId)),
-      )
-      .leftJoin(
-        members,
-        and(eq(members.teamId, tagApplications.teamId), eq(members.id, tagApplications.memberId)),
-      )
-      .where(
-        and(
-          inRange(teamId, range),
-          cursor === null
-            ? undefined
-            : sql`(${tagApplications.appliedAt}, ${tagApplications.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`,
-        ),
-      )
-      .orderBy(asc(tagApplications.appliedAt), asc(tagApplications.id))
+    recordsQuery(db, fields, teamId, range, cursor)
       .limit(batchSize)
-      .then((rows) => rows);
-  const cursorOf = (last: { cursorAt: string; id: string }): Cursor => ({
-    at: last.cursorAt,
-    id: last.id,
-  });
-  for await (const row of keysetBatches(read, cursorOf, batchSize)) {
-    yield {
-      appliedAt: row.appliedAt,
-      customerId: row.customerId,
-      customerName: row.customerName,
-      tagName: row.tagName,
-      channel: row.channel as Channel | null,
-      method: row.method as TagMethod,
-      memberName: row.memberName,
-    };
+      .then((rows) => rows as unknown as KeysetRecordRow[]);
+  const cursorOf = (last: KeysetRecordRow): Cursor => ({ at: last.cursorAt, id: last.id });
+  for await (const batch of keysetBatches(read, cursorOf, batchSize)) {
+    yield batch.map(
+      (row): TagRecordRow => ({
+        appliedAt: row.appliedAt,
+        customerId: row.customerId,
+        customerName: row.customerName,
+        tagName: row.tagName,
+        channel: row.channel as Channel | null,
+        method: row.method as TagMethod,
+        memberName: row.memberName,
+      }),
+    );
   }
 }
 
@@ -134,8 +195,12 @@ export const makeTagReports = (
   options: TagReportsOptions = {},
 ): Context.Tag.Service<typeof TagReports> => {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? REPORT_BATCH_SIZE));
+  const pool = serverPoolOf(db);
   return {
     stats: (teamId, range) => statsRows(db, teamId, range),
-    records: (teamId, range) => recordRows(db, teamId, range, batchSize),
+    records: (teamId, range) =>
+      pool === undefined
+        ? keysetRecordRows(db, teamId, range, batchSize)
+        : copiedRecordRows(pool, db, teamId, range, options),
   };
 };

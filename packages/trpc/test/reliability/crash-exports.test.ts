@@ -26,7 +26,7 @@ import {
 
 const SECRET = "crash test download secret, long enough for HMAC";
 const TRANSCRIPT_ROWS = 1_500;
-/** The transcript row after which the download stops: the first chunk (500 rows) was sent. */
+/** The transcript row after which the download stops: 700 rows (one chunk each) were sent. */
 const HOLD_AFTER_ROWS = 700;
 const REQUEST_CLIENTS = 4;
 /** Acknowledged export requests after which the server is killed. */

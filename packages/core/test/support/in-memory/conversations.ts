@@ -62,14 +62,15 @@ async function* transcriptOf(
   state: InMemoryState,
   teamId: TeamId,
   conversationId: ConversationId,
-): AsyncGenerator<TranscriptMessage> {
+): AsyncGenerator<readonly TranscriptMessage[]> {
   if (conversationIn(state, teamId, conversationId) === undefined) return;
   const messages = state.messages
     .map((m, index) => ({ m, index }))
     .filter(({ m }) => m.teamId === teamId && m.conversationId === conversationId)
     .sort((x, y) => x.m.sentAt.getTime() - y.m.sentAt.getTime() || x.index - y.index);
   for (const { m } of messages) {
-    yield { sentAt: m.sentAt, sender: m.sender, agentName: m.agentName, content: m.content };
+    // One message a batch: the smallest batches a port may send.
+    yield [{ sentAt: m.sentAt, sender: m.sender, agentName: m.agentName, content: m.content }];
   }
 }
 

@@ -140,22 +140,25 @@ async function* recordRows(
   state: InMemoryState,
   teamId: TeamId,
   range: InstantRange,
-): AsyncGenerator<TagRecordRow> {
+): AsyncGenerator<readonly TagRecordRow[]> {
   const inWindow = state.applications
     .map((a, index) => ({ a, index }))
     .filter(({ a }) => a.teamId === teamId && inRange(a.appliedAt, range))
     .sort((x, y) => x.a.appliedAt.getTime() - y.a.appliedAt.getTime() || x.index - y.index);
   for (const { a } of inWindow) {
     const member = a.memberId === null ? undefined : state.members.get(a.memberId);
-    yield {
-      appliedAt: a.appliedAt,
-      customerId: a.customerId,
-      customerName: state.customers.get(a.customerId)?.displayName ?? "",
-      tagName: state.tags.get(a.tagId)?.name ?? "",
-      channel: a.channel,
-      method: a.method,
-      memberName: member?.name ?? null,
-    };
+    // One row a batch: the smallest batches a port may send.
+    yield [
+      {
+        appliedAt: a.appliedAt,
+        customerId: a.customerId,
+        customerName: state.customers.get(a.customerId)?.displayName ?? "",
+        tagName: state.tags.get(a.tagId)?.name ?? "",
+        channel: a.channel,
+        method: a.method,
+        memberName: member?.name ?? null,
+      },
+    ];
   }
 }
 
