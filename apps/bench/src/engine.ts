@@ -6,10 +6,15 @@ import { to as copyTo } from "pg-copy-streams";
 /** The engines a bench run can measure. */
 export type EngineName = "pglite" | "postgres";
 
-/** Raw SQL straight to the driver, bypassing drizzle and the use cases: the baseline path. */
+/**
+ * Raw SQL straight to the driver, bypassing drizzle and the use cases: the baseline path.
+ * With a `name`, a server runs it as a named prepared statement (parsed and planned once per
+ * connection), as a hand-written hot path would be.
+ */
 export type RawQuery = <T = Record<string, unknown>>(
   text: string,
   params?: readonly unknown[],
+  name?: string,
 ) => Promise<T[]>;
 
 /** A migrated bench database: the library's handle, a raw path, a statement counter, and cleanup. */
@@ -96,7 +101,8 @@ const openPostgres = async (adminUrl: string): Promise<BenchEngine> => {
     return {
       name: "postgres",
       database,
-      raw: async (text, params = []) => (await rawPool.query(text, params as unknown[])).rows,
+      raw: async (text, params = [], name) =>
+        (await rawPool.query({ name, text, values: params as unknown[] })).rows,
       copyCsv: async (select) => {
         const client = await rawPool.connect();
         try {
