@@ -164,6 +164,21 @@ const hourOffsets = new Map<string, Map<number, number | null>>();
  */
 function hourOffset(t: number, timeZone: string): number | null {
   const hour = Math.floor(t / HOUR_MS);
+  // Rows in time order ask for the same hour again and again: the last answer comes first.
+  if (hour === lastHour.hour && timeZone === lastHour.timeZone) return lastHour.offset;
+  const offset = rememberedHourOffset(hour, timeZone);
+  lastHour = { hour, timeZone, offset };
+  return offset;
+}
+
+/** The last hour {@link hourOffset} answered. */
+let lastHour: { hour: number; timeZone: string; offset: number | null } = {
+  hour: Number.NaN,
+  timeZone: "",
+  offset: null,
+};
+
+function rememberedHourOffset(hour: number, timeZone: string): number | null {
   let zone = hourOffsets.get(timeZone);
   if (zone === undefined) {
     zone = new Map();
