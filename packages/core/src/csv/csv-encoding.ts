@@ -75,9 +75,10 @@ export type Batches<T> = AsyncIterable<readonly T[]> | Iterable<readonly T[]>;
 
 /**
  * Streams a CSV file from batches of items: BOM and header first, then a chunk per
- * `chunkRows` items of each batch (default 500). `toRecord` writes one item as a record, every cell through {@link encodeCsvField}
- * ({@link encodeCsvRecord} does that for an array of cells). A batch is pulled only when the previous chunk was consumed, so memory is bounded by the
- * batch size the source chose, never by the row count (R4).
+ * `chunkRows` items of each batch (default 500). `toRecord` writes one item as a record,
+ * every cell through {@link encodeCsvField} ({@link encodeCsvRecord} does that for an array
+ * of cells). A batch is pulled only when its previous chunk was consumed, so memory is
+ * bounded by the batch size the source chose, never by the row count (R4).
  */
 export async function* encodeCsvBatches<T>(
   header: readonly string[],
