@@ -11,10 +11,11 @@ import type {
   MemberId,
   TeamId,
 } from "@customer-panel/core";
-import { createDatabase, type Database } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCustomer, seedMember, seedTeam } from "../../db/test/seed.js";
 import { eventually, liveClient, type Subscriber, subscribe } from "./fixtures/live-client.js";
+import { createServerDatabase, postgresServers } from "./fixtures/server-database.js";
 
 /**
  * B6 across processes: two API server processes on one PostgreSQL; a change ingested
@@ -71,13 +72,8 @@ const stopServerProcess = async (child: ChildProcess): Promise<number | null> =>
   return code;
 };
 
-const adminUrl = process.env.TEST_DATABASE_URL;
-const servers = adminUrl ? [{ name: "postgres", adminUrl }] : [];
-
-describe.each(servers)("B6 two-process fan-out on $name", ({ adminUrl }) => {
-  const dbName = `panel_fanout_${randomUUID().replace(/-/g, "")}`;
-  // The admin connection is a Database on the server's own database: `pg` is db's dependency.
-  let admin: Database;
+describe.each(postgresServers)("B6 two-process fan-out on $name", ({ adminUrl }) => {
+  let store: Awaited<ReturnType<typeof createServerDatabase>>;
   let database: Database;
   let serverA: ServerProcess;
   let serverB: ServerProcess;
@@ -114,18 +110,12 @@ describe.each(servers)("B6 two-process fan-out on $name", ({ adminUrl }) => {
     liveClient(server.url, tokens.get(actor) ?? "");
 
   beforeAll(async () => {
-    admin = await createDatabase({ url: adminUrl, poolSize: 1 });
-    await admin.db.execute(
-      `CREATE DATABASE ${dbName} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-    );
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    database = await createDatabase({ url: url.toString() });
-    await database.migrate();
+    store = await createServerDatabase(adminUrl, { prefix: "panel_fanout" });
+    database = store.database;
     teamA = await seedFanoutTeam("visitor-a");
     teamB = await seedFanoutTeam("visitor-b");
     const env = {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: store.url,
       SECRET,
       TOKENS: JSON.stringify(Object.fromEntries([...tokens].map(([actor, t]) => [t, actor]))),
     };
@@ -135,9 +125,7 @@ describe.each(servers)("B6 two-process fan-out on $name", ({ adminUrl }) => {
   afterAll(async () => {
     for (const s of subscribers) s.unsubscribe();
     for (const s of [serverA, serverB]) if (s) await stopServerProcess(s.child);
-    await database?.close();
-    await admin?.db.execute(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin?.close();
+    await store?.drop();
   });
 
   it("pageClosed through server A reaches a subscriber of server B as offline within 1 s; team B's subscriber on B receives nothing", async () => {
@@ -193,7 +181,7 @@ describe.each(servers)("B6 two-process fan-out on $name", ({ adminUrl }) => {
   });
 });
 
-if (servers.length === 0) {
+if (postgresServers.length === 0) {
   describe("B6 two-process fan-out", () => {
     it("runs only against a PostgreSQL server: TEST_DATABASE_URL is unset here (CI sets it)", () => {
       expect(process.env.TEST_DATABASE_URL).toBeUndefined();

@@ -5,7 +5,6 @@ import { issueCredential } from "../../src/auth.js";
 import {
   type CrashServer,
   crashClient,
-  createCrashDatabase,
   killAllStarted,
   killHard,
   rowsOf,
@@ -15,6 +14,7 @@ import {
   stopGracefully,
   until,
 } from "../fixtures/crash-process.js";
+import { createServerDatabase, postgresServers } from "../fixtures/server-database.js";
 
 /**
  * Issue 7, L7 email exports under a crash: the API server (with its export worker sending
@@ -29,13 +29,10 @@ import {
 const SECRET = "crash test download secret, long enough for HMAC";
 const FROM_DOMAIN = "example.com";
 
-const adminUrl = process.env.TEST_DATABASE_URL;
-const servers = adminUrl ? [{ name: "postgres", adminUrl }] : [];
-
-describe.each(servers)(
+describe.each(postgresServers)(
   "L7 email exports survive a SIGKILL of the API server on $name",
   ({ adminUrl }) => {
-    let store: Awaited<ReturnType<typeof createCrashDatabase>>;
+    let store: Awaited<ReturnType<typeof createServerDatabase>>;
     let smtp: SmtpReceiver;
     let adminSecret: string;
     let teamId: string;
@@ -87,7 +84,7 @@ describe.each(servers)(
       (await jobs(ids)).every((j) => j.status === "sent");
 
     beforeAll(async () => {
-      store = await createCrashDatabase(adminUrl);
+      store = await createServerDatabase(adminUrl, { prefix: "panel_crash", poolSize: 4 });
       smtp = await startSmtpReceiver();
       const { db } = store.database;
       teamId = await seedTeam(db, { name: "Crash team" });
@@ -229,7 +226,7 @@ describe.each(servers)(
   },
 );
 
-if (servers.length === 0) {
+if (postgresServers.length === 0) {
   describe("L7 email exports survive a SIGKILL of the API server", () => {
     it("runs only against a PostgreSQL server: TEST_DATABASE_URL is unset here (CI sets it)", () => {
       expect(process.env.TEST_DATABASE_URL).toBeUndefined();

@@ -4,7 +4,6 @@ import { seedCustomer, seedMember, seedMessages, seedTeam } from "../../../db/te
 import { issueCredential } from "../../src/auth.js";
 import {
   crashClient,
-  createCrashDatabase,
   isConnectionFailure,
   killAllStarted,
   killHard,
@@ -15,6 +14,7 @@ import {
   stopGracefully,
   until,
 } from "../fixtures/crash-process.js";
+import { createServerDatabase, postgresServers } from "../fixtures/server-database.js";
 
 /**
  * Issue 7, L7 exports under a crash: the API server process is SIGKILLed in the middle of
@@ -32,13 +32,10 @@ const REQUEST_CLIENTS = 4;
 /** Acknowledged export requests after which the server is killed. */
 const KILL_AFTER_ACKS = 40;
 
-const adminUrl = process.env.TEST_DATABASE_URL;
-const servers = adminUrl ? [{ name: "postgres", adminUrl }] : [];
-
-describe.each(servers)(
+describe.each(postgresServers)(
   "L7 exports survive a SIGKILL of the API server on $name",
   ({ adminUrl }) => {
-    let store: Awaited<ReturnType<typeof createCrashDatabase>>;
+    let store: Awaited<ReturnType<typeof createServerDatabase>>;
     let smtp: SmtpReceiver;
     let adminSecret: string;
     let bigConversation: string;
@@ -59,7 +56,7 @@ describe.each(servers)(
       )[0]?.set;
 
     beforeAll(async () => {
-      store = await createCrashDatabase(adminUrl);
+      store = await createServerDatabase(adminUrl, { prefix: "panel_crash", poolSize: 4 });
       smtp = await startSmtpReceiver();
       const { db } = store.database;
       const teamId = await seedTeam(db, { name: "Crash team" });
@@ -261,7 +258,7 @@ describe.each(servers)(
   },
 );
 
-if (servers.length === 0) {
+if (postgresServers.length === 0) {
   describe("L7 exports survive a SIGKILL of the API server", () => {
     it("runs only against a PostgreSQL server: TEST_DATABASE_URL is unset here (CI sets it)", () => {
       expect(process.env.TEST_DATABASE_URL).toBeUndefined();

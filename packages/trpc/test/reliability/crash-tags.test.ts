@@ -4,7 +4,6 @@ import { issueCredential } from "../../src/auth.js";
 import {
   type CrashServer,
   crashClient,
-  createCrashDatabase,
   isConnectionFailure,
   killAllStarted,
   killHard,
@@ -12,6 +11,7 @@ import {
   startCrashServer,
   stopGracefully,
 } from "../fixtures/crash-process.js";
+import { createServerDatabase, postgresServers } from "../fixtures/server-database.js";
 
 /**
  * Issue 7, T7/T8 under a crash: members and an integration apply tags from several
@@ -47,13 +47,10 @@ interface Answer {
   readonly tagId: string;
 }
 
-const adminUrl = process.env.TEST_DATABASE_URL;
-const servers = adminUrl ? [{ name: "postgres", adminUrl }] : [];
-
-describe.each(servers)(
+describe.each(postgresServers)(
   "T8 tag applications survive a SIGKILL of the API server on $name",
   ({ adminUrl }) => {
-    let store: Awaited<ReturnType<typeof createCrashDatabase>>;
+    let store: Awaited<ReturnType<typeof createServerDatabase>>;
     let server: CrashServer;
     let memberSecret: string;
     let integrationSecret: string;
@@ -96,7 +93,7 @@ describe.each(servers)(
     };
 
     beforeAll(async () => {
-      store = await createCrashDatabase(adminUrl);
+      store = await createServerDatabase(adminUrl, { prefix: "panel_crash", poolSize: 4 });
       const { db } = store.database;
       const teamId = await seedTeam(db, { name: "Crash team" });
       const admin = await seedMember(db, teamId, "admin", "管理員 Ada");
@@ -248,7 +245,7 @@ describe.each(servers)(
   },
 );
 
-if (servers.length === 0) {
+if (postgresServers.length === 0) {
   describe("T8 tag applications survive a SIGKILL of the API server", () => {
     it("runs only against a PostgreSQL server: TEST_DATABASE_URL is unset here (CI sets it)", () => {
       expect(process.env.TEST_DATABASE_URL).toBeUndefined();

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { ROLES, type Role } from "@customer-panel/core";
-import { createDatabase, type Database } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
 import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCustomer, seedMember, seedTeam } from "../../../db/test/seed.js";
 import { type ExportWorker, issueCredential, startExportWorker } from "../../src/index.js";
+import { createServerDatabase, postgresServers } from "../fixtures/server-database.js";
 import { startTestServer, type TestServer } from "../harness.js";
 import { LoadMetrics } from "./soak-metrics.js";
 import {
@@ -30,8 +30,6 @@ import {
  */
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
-const adminUrl = process.env.TEST_DATABASE_URL;
-const servers = adminUrl ? [{ name: "postgres", adminUrl }] : [];
 
 /** 50 clients: how many of each kind. */
 const MIX: readonly (readonly [ClientKind, number])[] = [
@@ -61,9 +59,8 @@ const merged = (ledgers: readonly Ledger[], of: (l: Ledger) => Map<string, numbe
 const sorted = <T>(record: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 
-describe.each(servers)("B1 load and soak on $name", ({ adminUrl }) => {
-  const dbName = `panel_soak_${randomUUID().replace(/-/g, "")}`;
-  let admin: Database;
+describe.each(postgresServers)("B1 load and soak on $name", ({ adminUrl }) => {
+  let store: Awaited<ReturnType<typeof createServerDatabase>>;
   let database: Database;
   let server: TestServer;
   let worker: ExportWorker;
@@ -76,15 +73,9 @@ describe.each(servers)("B1 load and soak on $name", ({ adminUrl }) => {
     ((await database.db.execute(query)) as unknown as { rows: T[] }).rows;
 
   beforeAll(async () => {
-    admin = await createDatabase({ url: adminUrl, poolSize: 1 });
-    await admin.db.execute(
-      `CREATE DATABASE ${dbName} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-    );
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
     // The production pool: createDatabase's default, as the API server process opens it.
-    database = await createDatabase({ url: url.toString() });
-    await database.migrate();
+    store = await createServerDatabase(adminUrl, { prefix: "panel_soak" });
+    database = store.database;
     // Far above what 5 paced exporters can ask for in a minute: a refusal is a failure.
     server = await startTestServer(database, { exportLimiter: { limit: 100_000 } });
     worker = startExportWorker({
@@ -156,9 +147,7 @@ describe.each(servers)("B1 load and soak on $name", ({ adminUrl }) => {
   afterAll(async () => {
     await worker?.stop();
     await server?.close();
-    await database?.close();
-    await admin?.db.execute(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin?.close();
+    await store?.drop();
   });
 
   it(
@@ -317,7 +306,7 @@ describe.each(servers)("B1 load and soak on $name", ({ adminUrl }) => {
   );
 });
 
-if (servers.length === 0) {
+if (postgresServers.length === 0) {
   describe("B1 load and soak", () => {
     it("runs only against a PostgreSQL server: TEST_DATABASE_URL is unset here (CI sets it)", () => {
       expect(process.env.TEST_DATABASE_URL).toBeUndefined();
