@@ -4,6 +4,7 @@ import {
   copyField,
   copySelectText,
   inlineParams,
+  instantOfUtcText,
   parseCopyText,
   serverPoolOf,
 } from "../src/repositories/copy-rows.js";
@@ -41,7 +42,7 @@ describe("COPY text rows (the server path of R3 and L7 exports)", () => {
     }),
   ])("any field, null or text with any escape, parses back to itself", (rows) => {
     const copied = rows.map((fields) => fields.map(pgCopyOut).join("\t")).join("\n");
-    expect(parseCopyText(copied)).toEqual(rows);
+    expect(parseCopyText(copied, (fields) => [...fields])).toEqual(rows);
   });
 
   it("reads the whole text-format grammar: octal, hex and any other escaped character", () => {
@@ -49,6 +50,37 @@ describe("COPY text rows (the server path of R3 and L7 exports)", () => {
     expect(copyField("\\N")).toBeNull();
     expect(copyField("N")).toBe("N");
     expect(copyField("")).toBe("");
+  });
+
+  it("a field array is reused from line to line: a row keeps what it copied", () => {
+    const kept = parseCopyText("a\tb\nc\td\te", (fields) => fields);
+    expect(kept[0]).toBe(kept[1]);
+    expect(parseCopyText("a\tb\nc\td\te", (fields) => fields.join("|"))).toEqual(["a|b", "c|d|e"]);
+  });
+
+  it.each([
+    ["2025-06-29 12:13:21", "2025-06-29T12:13:21.000Z"],
+    ["2025-06-29 12:13:21.1", "2025-06-29T12:13:21.100Z"],
+    ["2025-06-29 12:13:21.12", "2025-06-29T12:13:21.120Z"],
+    ["2025-06-29 12:13:21.999999", "2025-06-29T12:13:21.999Z"],
+    ["1000-01-01 00:00:00", "1000-01-01T00:00:00.000Z"],
+    ["0099-12-31 23:59:59.5", "0099-12-31T23:59:59.500Z"],
+    ["12345-01-02 03:04:05.006", "+012345-01-02T03:04:05.006Z"],
+    ["0001-01-01 00:00:00 BC", "0000-01-01T00:00:00.000Z"],
+    ["0044-03-15 12:00:00.25 BC", "-000043-03-15T12:00:00.250Z"],
+  ])(
+    "a UTC timestamp as PostgreSQL prints it: %s is %s, milliseconds cut, not rounded",
+    (printed, iso) => {
+      expect(instantOfUtcText(printed).toISOString()).toBe(iso);
+    },
+  );
+
+  it("infinity is an invalid Date, as the driver reads it; another DateStyle is refused", () => {
+    expect(Number.isNaN(instantOfUtcText("infinity").getTime())).toBe(true);
+    expect(Number.isNaN(instantOfUtcText("-infinity").getTime())).toBe(true);
+    expect(() => instantOfUtcText("06/29/2025 12:13:21")).toThrow(/DateStyle ISO/);
+    expect(() => instantOfUtcText("Sun Jun 29 12:13:21 2025")).toThrow(/DateStyle ISO/);
+    expect(() => instantOfUtcText("2025-06-29 12:13:2x")).toThrow(/DateStyle ISO/);
   });
 
   it("parameters become literals; a parameter it can not write is refused", () => {
@@ -97,6 +129,37 @@ describe.each(engines)("COPY literals on $name", (engine) => {
         v: string;
       }[];
       expect(rows[0]?.v).toBe(value);
+    }
+  });
+
+  it("any instant PostgreSQL and JS share comes back from utcTimestampSql's text exactly, to the millisecond", async () => {
+    const { db } = await handle.fresh();
+    const { sql } = await import("drizzle-orm");
+    const instants = fc.sample(
+      fc.oneof(
+        fc.date({ min: new Date(Date.UTC(-4000, 0, 1)), max: new Date(Date.UTC(20000, 0, 1)) }),
+        fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2100, 0, 1)) }),
+      ),
+      { numRuns: 300, seed: 2911 },
+    );
+    const DAY = 86_400_000;
+    for (const at of instants) {
+      const t = at.getTime();
+      const days = Math.floor(t / DAY);
+      // Whole days and the milliseconds left, both exact integers, whatever the year.
+      const built = `timestamptz 'epoch' + make_interval(days => ${days}) + interval '${t - days * DAY} milliseconds'`;
+      // The same text COPY writes: the timestamp type's output, with or without microseconds.
+      const result = await db.execute(
+        sql.raw(
+          `select ((${built}) at time zone 'UTC')::text as v, ((${built} + interval '999 microseconds') at time zone 'UTC')::text as w`,
+        ),
+      );
+      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+        v: string;
+        w: string;
+      }[];
+      expect(instantOfUtcText(rows[0]?.v ?? "").getTime()).toBe(t);
+      expect(instantOfUtcText(rows[0]?.w ?? "").getTime()).toBe(t);
     }
   });
 });

@@ -2,7 +2,6 @@ import type { SenderType } from "../domain/vocabulary.js";
 import { formatInstantInZone } from "../rules/report-window.js";
 import {
   type Batches,
-  type CsvCell,
   encodeCsvBatches,
   encodeCsvField,
   safeFileNamePart,
@@ -24,15 +23,16 @@ export interface TranscriptMessage {
   readonly content: string;
 }
 
-/** One transcript row in {@link TRANSCRIPT_HEADER} order, the time in the team's zone (X5). */
-export function transcriptRow(message: TranscriptMessage, timeZone: string): CsvCell[] {
-  return [
-    formatInstantInZone(message.sentAt, timeZone),
-    message.sender,
-    // L7 names agents only: a bot or customer row never carries a member's name.
-    message.sender === "agent" ? message.agentName : null,
-    message.content,
-  ];
+/**
+ * One transcript record: the cells in {@link TRANSCRIPT_HEADER} order, the time in the team's
+ * zone (X5), CRLF at the end. Written as one template, not an array of cells: this runs once
+ * per message. The time is core's own digits and needs no guard; every other cell goes
+ * through {@link encodeCsvField}.
+ */
+export function transcriptRecord(message: TranscriptMessage, timeZone: string): string {
+  // L7 names agents only: a bot or customer row never carries a member's name.
+  const name = message.sender === "agent" ? encodeCsvField(message.agentName) : "";
+  return `${formatInstantInZone(message.sentAt, timeZone)},${encodeCsvField(message.sender)},${name},${encodeCsvField(message.content)}\r\n`;
 }
 
 /** L7: streams a conversation's transcript, batch by batch as the port reads it, as CSV chunks (BOM and header first). */
@@ -40,12 +40,9 @@ export function encodeTranscriptCsv(
   batches: Batches<TranscriptMessage>,
   timeZone: string,
 ): AsyncGenerator<string> {
-  const cell = encodeCsvField;
-  // The cells of transcriptRow written by index, not through a loop: this runs per message.
-  return encodeCsvBatches(TRANSCRIPT_HEADER, batches, (message) => {
-    const row = transcriptRow(message, timeZone);
-    return `${cell(row[0] ?? null)},${cell(row[1] ?? null)},${cell(row[2] ?? null)},${cell(row[3] ?? null)}\r\n`;
-  });
+  return encodeCsvBatches(TRANSCRIPT_HEADER, batches, (message) =>
+    transcriptRecord(message, timeZone),
+  );
 }
 
 /** `conversation-<id>-<YYYYMMDD-HHmmss>.csv`, ASCII only, the time in the team's zone. */

@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { Either } from "effect";
 import { describe, expect } from "vitest";
+import { encodeCsvField } from "../../src/csv/csv-encoding.js";
 import {
   calendarDateInZone,
   decideReportWindow,
@@ -154,6 +155,35 @@ describe("X5 export times are the team's wall clock, exactly as Intl reads it", 
   )("any zone, any instant of years 1000–9999", (timeZone, at) => {
     expect(formatInstantInZone(at, timeZone)).toBe(intlWallClock(at, timeZone));
   });
+
+  // The exports write the time cell without encodeCsvField: it must never need R4's guard,
+  // quotes or any other change, for any instant a Date can hold (but the last day at each end).
+  test.prop(
+    [
+      fc.constantFrom(...ALL_ZONES),
+      fc.oneof(
+        // Every Date but the last day at either end of its range.
+        fc.date({
+          min: new Date(-8.64e15 + DAY),
+          max: new Date(8.64e15 - DAY),
+          noInvalidDate: true,
+        }),
+        fc.date({
+          min: new Date("1000-01-02T00:00:00Z"),
+          max: new Date("9999-12-30T00:00:00Z"),
+          noInvalidDate: true,
+        }),
+      ),
+    ],
+    { numRuns: 1_000 },
+  )(
+    "a time cell is digits and separators only: R4 has nothing to guard or quote",
+    (timeZone, at) => {
+      const text = formatInstantInZone(at, timeZone);
+      expect(text).toMatch(/^\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      expect(encodeCsvField(text)).toBe(text);
+    },
+  );
 
   // An export formats rows in time order and keeps the last local minute's text: rows of one
   // minute, zones taken by turns and steps back in time must all still read as Intl does.

@@ -6,7 +6,7 @@ import {
   TRANSCRIPT_HEADER,
   type TranscriptMessage,
   transcriptFileName,
-  transcriptRow,
+  transcriptRecord,
 } from "../../src/csv/transcript-csv.js";
 import { DEFAULT_TIME_ZONE } from "../../src/domain/vocabulary.js";
 
@@ -60,18 +60,17 @@ describe("L7 export conversation: CSV columns time, sender type, name (agents on
     ["bot", "", "a bot row has no name, even if one is passed"],
     ["agent", "Ann", "an agent row has the agent's name"],
   ] as const)("sender %s → name %j (%s)", (sender, name, _why) => {
-    const row = transcriptRow(
+    const record = transcriptRecord(
       { sentAt: new Date(0), sender, agentName: "Ann", content: "x" },
       "UTC",
     );
-    expect(row[1]).toBe(sender);
-    expect(row[2] ?? "").toBe(name);
+    expect(record).toBe(`1970-01-01 00:00:00,${sender},${name},x\r\n`);
   });
 
   it("the time follows the team's zone (X5)", () => {
     const message = messages[0] as TranscriptMessage;
-    expect(transcriptRow(message, "America/New_York")[0]).toBe("2024-12-31 20:02:03");
-    expect(transcriptRow(message, "Asia/Taipei")[0]).toBe("2025-01-01 09:02:03");
+    expect(transcriptRecord(message, "America/New_York")).toMatch(/^2024-12-31 20:02:03,/);
+    expect(transcriptRecord(message, "Asia/Taipei")).toMatch(/^2025-01-01 09:02:03,/);
   });
 
   it("an async source of batches is read too", async () => {

@@ -25,7 +25,14 @@ import {
 import { query, transact } from "../transaction.js";
 import { eventRows, presenceColumns, toConversationEvent } from "./conversation-rows.js";
 import { searchConversations } from "./conversation-search.js";
-import { type CopyOptions, copyBatches, copySelectText, serverPoolOf } from "./copy-rows.js";
+import {
+  type CopyOptions,
+  copyBatches,
+  copySelectText,
+  instantOfUtcText,
+  serverPoolOf,
+  utcTimestampSql,
+} from "./copy-rows.js";
 import { keysetBatches } from "./keyset.js";
 import { conversationFromRow } from "./rows.js";
 
@@ -137,16 +144,21 @@ const copiedTranscript = (
   conversationId: string,
   options: CopyOptions,
 ): AsyncIterable<readonly TranscriptMessage[]> => {
-  const sentAtMs = sql<string>`floor(extract(epoch from ${messages.sentAt}) * 1000)::int8`;
   const text = copySelectText(
-    transcriptQuery(db, { sentAtMs, ...transcriptColumns }, teamId, conversationId, null),
+    transcriptQuery(
+      db,
+      { sentAt: utcTimestampSql(messages.sentAt), ...transcriptColumns },
+      teamId,
+      conversationId,
+      null,
+    ),
   );
   return copyBatches(
     pool,
     text,
     // Indexes, not array destructuring: destructuring walks the array iterator, per row.
     (f): TranscriptMessage => ({
-      sentAt: new Date(Number(f[0])),
+      sentAt: instantOfUtcText(f[0] ?? ""),
       sender: f[1] as TranscriptMessage["sender"],
       agentName: f[2] ?? null,
       content: f[3] ?? "",

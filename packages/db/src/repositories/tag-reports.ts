@@ -12,7 +12,14 @@ import type { Context } from "effect";
 import type pg from "pg";
 import type { Db } from "../database.js";
 import { customers, members, tagApplications, tags } from "../schema.js";
-import { type CopyOptions, copyBatches, copySelectText, serverPoolOf } from "./copy-rows.js";
+import {
+  type CopyOptions,
+  copyBatches,
+  copySelectText,
+  instantOfUtcText,
+  serverPoolOf,
+  utcTimestampSql,
+} from "./copy-rows.js";
 import { keysetBatches } from "./keyset.js";
 
 /** Rows read per query of a streamed report (R4: memory is bounded by this, not by the range). */
@@ -60,9 +67,6 @@ interface Cursor {
   readonly at: string;
   readonly id: string;
 }
-
-/** `applied_at` as whole epoch milliseconds (what a JS Date holds), for the COPY path. */
-const appliedAtMs = sql<string>`floor(extract(epoch from ${tagApplications.appliedAt}) * 1000)::int8`;
 
 /** R3's rows: applications in the range with their customer, tag and member, oldest first. */
 const recordsQuery = <Fields extends Record<string, unknown>>(
@@ -118,14 +122,20 @@ const copiedRecordRows = (
   options: CopyOptions,
 ): AsyncIterable<readonly TagRecordRow[]> => {
   const text = copySelectText(
-    recordsQuery(db, { appliedAtMs, ...recordColumns }, teamId, range, null),
+    recordsQuery(
+      db,
+      { appliedAt: utcTimestampSql(tagApplications.appliedAt), ...recordColumns },
+      teamId,
+      range,
+      null,
+    ),
   );
   return copyBatches(
     pool,
     text,
     // Indexes, not array destructuring: destructuring walks the array iterator, per row.
     (f): TagRecordRow => ({
-      appliedAt: new Date(Number(f[0])),
+      appliedAt: instantOfUtcText(f[0] ?? ""),
       customerId: f[1] ?? "",
       customerName: f[2] ?? "",
       tagName: f[3] ?? "",
