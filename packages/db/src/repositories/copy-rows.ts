@@ -113,7 +113,7 @@ export const parseCopyText = <Row>(
       if (to === end) break;
       from = to + 1;
     }
-    fields.length = count;
+    if (fields.length !== count) fields.length = count;
     rows.push(toRow(fields));
     start = end + 1;
   }
