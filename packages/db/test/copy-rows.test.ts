@@ -96,6 +96,10 @@ describe("COPY text rows (the server path of R3 and L7 exports)", () => {
   });
 });
 
+/** The rows of a raw `db.execute`: an array on PGlite, `{ rows }` from node-postgres. */
+const rowsOf = <Row>(result: unknown): Row[] =>
+  (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
+
 describe.each(engines)("COPY literals on $name", (engine) => {
   let handle: EngineHandle;
   beforeAll(async () => {
@@ -125,9 +129,9 @@ describe.each(engines)("COPY literals on $name", (engine) => {
     for (const value of values) {
       const query = { toSQL: () => ({ sql: "select $1::text as v", params: [value] }) };
       const result = await db.execute(sql.raw(copySelectText(query)));
-      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      const rows = rowsOf<{
         v: string;
-      }[];
+      }>(result);
       expect(rows[0]?.v).toBe(value);
     }
   });
@@ -154,10 +158,10 @@ describe.each(engines)("COPY literals on $name", (engine) => {
           `select ((${built}) at time zone 'UTC')::text as v, ((${built} + interval '999 microseconds') at time zone 'UTC')::text as w`,
         ),
       );
-      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      const rows = rowsOf<{
         v: string;
         w: string;
-      }[];
+      }>(result);
       expect(instantOfUtcText(rows[0]?.v ?? "").getTime()).toBe(t);
       expect(instantOfUtcText(rows[0]?.w ?? "").getTime()).toBe(t);
     }
