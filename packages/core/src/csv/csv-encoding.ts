@@ -53,6 +53,24 @@ export const encodeCsvField = (cell: CsvCell): string => {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/**
+ * {@link encodeCsvField} for a column whose values repeat (a sender type, a channel, a
+ * member's name): each distinct value is encoded once and its cell remembered, up to
+ * `limit` values, after which the rest are encoded each time. One per column per export:
+ * a 100k-row export otherwise checks the same few words 100k times.
+ */
+export const repeatingCells = (limit = 64): ((value: string | null) => string) => {
+  const cells = new Map<string, string>();
+  return (value) => {
+    if (value === null) return "";
+    const known = cells.get(value);
+    if (known !== undefined) return known;
+    const cell = encodeCsvField(value);
+    if (cells.size < limit) cells.set(value, cell);
+    return cell;
+  };
+};
+
 /** One record: the fields joined by commas, then CRLF. */
 export const encodeCsvRecord = (row: readonly CsvCell[]): string => {
   let line = "";

@@ -7,6 +7,7 @@ import {
   encodeCsvField,
   encodeCsvStream,
   mapCsvRows,
+  repeatingCells,
   safeFileNamePart,
 } from "./csv-encoding.js";
 
@@ -62,13 +63,16 @@ export function encodeTagRecordsCsv(
   timeZone: string,
 ): AsyncGenerator<string> {
   const cell = encodeCsvField;
+  const channelCell = repeatingCells();
+  const methodCell = repeatingCells();
+  const memberCell = repeatingCells();
   // A template, not an array of cells: this runs once per application, hundreds of thousands
   // of times per report. The time is core's own digits and needs no guard.
   return encodeCsvBatches(
     TAG_RECORDS_HEADER,
     batches,
     (row) =>
-      `${formatInstantInZone(row.appliedAt, timeZone)},${cell(row.customerId)},${cell(row.customerName)},${cell(row.tagName)},${cell(row.channel)},${cell(row.method)},${cell(row.memberName)}\r\n`,
+      `${formatInstantInZone(row.appliedAt, timeZone)},${cell(row.customerId)},${cell(row.customerName)},${cell(row.tagName)},${channelCell(row.channel)},${methodCell(row.method)},${memberCell(row.memberName)}\r\n`,
   );
 }
 

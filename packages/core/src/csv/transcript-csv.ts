@@ -4,6 +4,7 @@ import {
   type Batches,
   encodeCsvBatches,
   encodeCsvField,
+  repeatingCells,
   safeFileNamePart,
 } from "./csv-encoding.js";
 
@@ -25,14 +26,25 @@ export interface TranscriptMessage {
 
 /**
  * One transcript record: the cells in {@link TRANSCRIPT_HEADER} order, the time in the team's
- * zone (X5), CRLF at the end. Written as one template, not an array of cells: this runs once
- * per message. The time is core's own digits and needs no guard; every other cell goes
- * through {@link encodeCsvField}.
+ * zone (X5), CRLF at the end. The time is core's own digits and needs no guard; every other
+ * cell goes through {@link encodeCsvField}.
  */
 export function transcriptRecord(message: TranscriptMessage, timeZone: string): string {
-  // L7 names agents only: a bot or customer row never carries a member's name.
-  const name = message.sender === "agent" ? encodeCsvField(message.agentName) : "";
-  return `${formatInstantInZone(message.sentAt, timeZone)},${encodeCsvField(message.sender)},${name},${encodeCsvField(message.content)}\r\n`;
+  return transcriptRecordWriter(timeZone)(message);
+}
+
+/**
+ * {@link transcriptRecord} for one export: written as one template, not an array of cells
+ * (this runs once per message), with the sender's and agent's cells remembered per value.
+ */
+function transcriptRecordWriter(timeZone: string): (message: TranscriptMessage) => string {
+  const senderCell = repeatingCells();
+  const nameCell = repeatingCells();
+  return (message) => {
+    // L7 names agents only: a bot or customer row never carries a member's name.
+    const name = message.sender === "agent" ? nameCell(message.agentName) : "";
+    return `${formatInstantInZone(message.sentAt, timeZone)},${senderCell(message.sender)},${name},${encodeCsvField(message.content)}\r\n`;
+  };
 }
 
 /** L7: streams a conversation's transcript, batch by batch as the port reads it, as CSV chunks (BOM and header first). */
@@ -40,9 +52,7 @@ export function encodeTranscriptCsv(
   batches: Batches<TranscriptMessage>,
   timeZone: string,
 ): AsyncGenerator<string> {
-  return encodeCsvBatches(TRANSCRIPT_HEADER, batches, (message) =>
-    transcriptRecord(message, timeZone),
-  );
+  return encodeCsvBatches(TRANSCRIPT_HEADER, batches, transcriptRecordWriter(timeZone));
 }
 
 /** `conversation-<id>-<YYYYMMDD-HHmmss>.csv`, ASCII only, the time in the team's zone. */

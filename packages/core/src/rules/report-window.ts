@@ -222,7 +222,11 @@ function dateText(c: WallClock): string {
   return `${pad(c.year, 4)}-${pad(c.month, 2)}-${pad(c.day, 2)}`;
 }
 
+/** `00` to `99`: the seconds of every exported time would otherwise be a new string each. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
+
 function pad(n: number, width: number): string {
+  if (width === 2 && n >= 0 && n < 100) return TWO_DIGITS[n] as string;
   return String(n).padStart(width, "0");
 }
 

@@ -1,7 +1,13 @@
 import { fc, test } from "@fast-check/vitest";
 import { parse } from "csv-parse/sync";
 import { describe, expect } from "vitest";
-import { encodeCsvRows, encodeCsvStream, neutralizeFormula } from "../../src/csv/csv-encoding.js";
+import {
+  encodeCsvField,
+  encodeCsvRows,
+  encodeCsvStream,
+  neutralizeFormula,
+  repeatingCells,
+} from "../../src/csv/csv-encoding.js";
 
 // The prefixes a spreadsheet may run as a formula (R4).
 const DANGEROUS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0", "＝", "＋", "－", "＠"];
@@ -89,6 +95,20 @@ describe("R4 exports use RFC 4180 quoting, are valid UTF-8 and safe against form
     (counts) => {
       const parsed: string[][] = parse(encodeCsvRows([counts]));
       expect(parsed).toEqual([counts.map(String)]);
+    },
+  );
+
+  test.prop([
+    fc.array(fc.option(cell, { nil: null }), { maxLength: 40 }),
+    fc.integer({ min: 0, max: 8 }),
+  ])(
+    "a remembered cell is the cell encodeCsvField writes, for any value, repeated or not, below or past the limit",
+    (values, limit) => {
+      const remembered = repeatingCells(limit);
+      // Each value twice in a row and once more at the end: hits, misses and a full cache.
+      for (const value of [...values.flatMap((v) => [v, v]), ...values]) {
+        expect(remembered(value)).toBe(encodeCsvField(value));
+      }
     },
   );
 });
