@@ -1,12 +1,14 @@
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CopyLine,
   copyField,
   copySelectText,
   inlineParams,
   instantOfUtcText,
   parseCopyText,
   serverPoolOf,
+  utcMillisAt,
 } from "../src/repositories/copy-rows.js";
 import { type EngineHandle, engines } from "./engines.js";
 
@@ -36,13 +38,30 @@ const text = fc.string({
 
 describe("COPY text rows (the server path of R3 and L7 exports)", () => {
   test.prop([
-    fc.array(fc.array(fc.option(text, { nil: null }), { minLength: 1, maxLength: 5 }), {
-      minLength: 1,
-      maxLength: 5,
-    }),
-  ])("any field, null or text with any escape, parses back to itself", (rows) => {
+    fc
+      .integer({ min: 1, max: 5 })
+      .chain((columns) =>
+        fc.tuple(
+          fc.constant(columns),
+          fc.array(
+            fc.array(fc.option(text, { nil: null }), { minLength: columns, maxLength: columns }),
+            { minLength: 1, maxLength: 5 },
+          ),
+        ),
+      ),
+  ])("any field, null or text with any escape, parses back to itself", ([columns, rows]) => {
     const copied = rows.map((fields) => fields.map(pgCopyOut).join("\t")).join("\n");
-    expect(parseCopyText(copied, (fields) => [...fields])).toEqual(rows);
+    const line = new CopyLine(columns);
+    const read = (l: CopyLine) => Array.from({ length: columns }, (_, i) => l.field(i));
+    expect(parseCopyText(copied, line, read)).toEqual(rows);
+    // The same values through the two readers that keep strings: known values and repeats.
+    const known = ["", "N", "\\"];
+    expect(parseCopyText(copied, line, (l) => l.oneOf(columns - 1, known))).toEqual(
+      rows.map((fields) => fields[columns - 1]),
+    );
+    expect(parseCopyText(copied, new CopyLine(columns), (l) => l.repeated(0))).toEqual(
+      rows.map((fields) => fields[0]),
+    );
   });
 
   it("reads the whole text-format grammar: octal, hex and any other escaped character", () => {
@@ -52,11 +71,57 @@ describe("COPY text rows (the server path of R3 and L7 exports)", () => {
     expect(copyField("")).toBe("");
   });
 
-  it("a field array is reused from line to line: a row keeps what it copied", () => {
-    const kept = parseCopyText("a\tb\nc\td\te", (fields) => fields);
-    expect(kept[0]).toBe(kept[1]);
-    expect(parseCopyText("a\tb\nc\td\te", (fields) => fields.join("|"))).toEqual(["a|b", "c|d|e"]);
+  it("a closed vocabulary's value and a repeated value come back as one string, not a copy per row", () => {
+    const batch = ["agent\tAmy", "customer\t\\N", "agent\tAmy", "bot\tAmy", "other\tBo"].join("\n");
+    const vocabulary = ["customer", "agent", "bot"];
+    const rows = parseCopyText(batch, new CopyLine(2), (l) => [
+      l.oneOf(0, vocabulary),
+      l.repeated(1),
+    ]);
+    expect(rows).toEqual([
+      ["agent", "Amy"],
+      ["customer", null],
+      ["agent", "Amy"],
+      ["bot", "Amy"],
+      ["other", "Bo"],
+    ]);
+    // The vocabulary's own string, and the first row's name for its repeats (a substring of
+    // the batch would be a new string each time).
+    expect(rows[0]?.[0]).toBe(vocabulary[1]);
+    const amy = rows[0]?.[1];
+    expect([rows[2]?.[1], rows[3]?.[1]].every((name) => Object.is(name, amy))).toBe(true);
   });
+
+  it("a repeat is text equal to the value before, not text that looks like it before escapes", () => {
+    // `a\\b` is a, backslash, b; the next line's `a\b` is a and a backspace.
+    const rows = parseCopyText("a\\\\b\na\\b\na\\b", new CopyLine(1), (l) => l.repeated(0));
+    expect(rows).toEqual(["a\\b", "a\b", "a\b"]);
+  });
+
+  it("a line with fewer fields than the select's columns is refused, naming both counts", () => {
+    expect(() => parseCopyText("a\tb\nc", new CopyLine(2), (l) => l.field(0))).toThrow(
+      "a COPY row held 1 fields where 2 were expected",
+    );
+    expect(() => new CopyLine(0)).toThrow(RangeError);
+  });
+
+  test.prop([
+    fc.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z") }),
+    fc.integer({ min: 0, max: 999 }),
+  ])(
+    "the character-code reader agrees with JS's calendar for every 4-digit year, with and without microseconds",
+    (at, micros) => {
+      const iso = at.toISOString();
+      const printed = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+      expect(utcMillisAt(printed, 0, printed.length)).toBe(at.getTime() - at.getUTCMilliseconds());
+      const fraction = `${printed}.${iso.slice(20, 23)}${String(micros).padStart(3, "0")}`;
+      expect(utcMillisAt(fraction, 0, fraction.length)).toBe(at.getTime());
+      // Inside a longer text, by offsets, as CopyLine.instant reads it.
+      const framed = `x\t${fraction}\ty`;
+      expect(utcMillisAt(framed, 2, 2 + fraction.length)).toBe(at.getTime());
+      expect(utcMillisAt(framed, 1, 2 + fraction.length)).toBeNaN();
+    },
+  );
 
   it.each([
     ["2025-06-29 12:13:21", "2025-06-29T12:13:21.000Z"],

@@ -8,6 +8,7 @@ import {
   type DomainError,
   type MemberId,
   NotFound,
+  SENDER_TYPES,
   type TeamId,
   type TranscriptMessage,
 } from "@customer-panel/core";
@@ -29,7 +30,6 @@ import {
   type CopyOptions,
   copyBatches,
   copySelectText,
-  instantOfUtcText,
   serverPoolOf,
   utcTimestampSql,
 } from "./copy-rows.js";
@@ -156,12 +156,12 @@ const copiedTranscript = (
   return copyBatches(
     pool,
     text,
-    // Indexes, not array destructuring: destructuring walks the array iterator, per row.
-    (f): TranscriptMessage => ({
-      sentAt: instantOfUtcText(f[0] ?? ""),
-      sender: f[1] as TranscriptMessage["sender"],
-      agentName: f[2] ?? null,
-      content: f[3] ?? "",
+    4,
+    (line): TranscriptMessage => ({
+      sentAt: line.instant(0),
+      sender: line.oneOf(1, SENDER_TYPES) as TranscriptMessage["sender"],
+      agentName: line.repeated(2),
+      content: line.field(3) ?? "",
     }),
     options,
   );

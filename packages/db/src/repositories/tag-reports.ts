@@ -1,11 +1,13 @@
-import type {
-  Channel,
-  InstantRange,
-  TagMethod,
-  TagRecordRow,
-  TagReports,
-  TagStatsRow,
-  TeamId,
+import {
+  CHANNELS,
+  type Channel,
+  type InstantRange,
+  TAG_METHODS,
+  type TagMethod,
+  type TagRecordRow,
+  type TagReports,
+  type TagStatsRow,
+  type TeamId,
 } from "@customer-panel/core";
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Context } from "effect";
@@ -16,7 +18,6 @@ import {
   type CopyOptions,
   copyBatches,
   copySelectText,
-  instantOfUtcText,
   serverPoolOf,
   utcTimestampSql,
 } from "./copy-rows.js";
@@ -133,15 +134,15 @@ const copiedRecordRows = (
   return copyBatches(
     pool,
     text,
-    // Indexes, not array destructuring: destructuring walks the array iterator, per row.
-    (f): TagRecordRow => ({
-      appliedAt: instantOfUtcText(f[0] ?? ""),
-      customerId: f[1] ?? "",
-      customerName: f[2] ?? "",
-      tagName: f[3] ?? "",
-      channel: (f[4] ?? null) as Channel | null,
-      method: f[5] as TagMethod,
-      memberName: f[6] ?? null,
+    7,
+    (line): TagRecordRow => ({
+      appliedAt: line.instant(0),
+      customerId: line.field(1) ?? "",
+      customerName: line.field(2) ?? "",
+      tagName: line.field(3) ?? "",
+      channel: line.oneOf(4, CHANNELS) as Channel | null,
+      method: line.oneOf(5, TAG_METHODS) as TagMethod,
+      memberName: line.repeated(6),
     }),
     options,
   );
