@@ -130,5 +130,6 @@ export const authenticateWithCredentials =
       name: found.member.name,
       role: found.member.role,
       client: found.client,
+      credentialId: found.id as CredentialId,
     };
   };

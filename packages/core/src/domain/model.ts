@@ -48,6 +48,11 @@ export interface MemberActor {
   readonly name: string;
   readonly role: Role;
   readonly client: Client;
+  /**
+   * The credential the member signed in with, when the host authenticates with stored
+   * credentials: links and live streams made with it end when it is revoked.
+   */
+  readonly credentialId?: CredentialId;
 }
 
 /** A team's server integration acting with an API credential (client `api`). */
