@@ -15,9 +15,9 @@ import type { Db } from "../src/database.js";
 import { makeConversations } from "../src/repositories/conversations.js";
 import { makeIngestion } from "../src/repositories/ingestion.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { author, expectCode, incoming, ingest, outcomeOf, successOf } from "./port-calls.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
 
 const at = (iso: string) => new Date(iso);
 

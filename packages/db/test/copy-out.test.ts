@@ -4,7 +4,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CopyOut } from "../src/repositories/copy-out.js";
 import { copyBatches, serverPoolOf } from "../src/repositories/copy-rows.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
 
 /** One backend message: type byte, int32 length (itself included), body. */
 const message = (code: string, body: Buffer = Buffer.alloc(0)): Buffer => {

@@ -10,7 +10,7 @@ import {
   serverPoolOf,
   utcMillisAt,
 } from "../src/repositories/copy-rows.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
 
 /** PostgreSQL's COPY TO text escaping of one value (CopyAttributeOutText, tab delimiter). */
 const pgCopyOut = (value: string | null): string => {

@@ -14,10 +14,10 @@ import { makeChangeFeed } from "../src/repositories/change-feed.js";
 import { makeConversations } from "../src/repositories/conversations.js";
 import { makeExportOutbox } from "../src/repositories/export-outbox.js";
 import * as t from "../src/schema.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedMessages, seedTeam } from "../src/testing/seed.js";
 import { rowsOf } from "../src/transaction.js";
-import { type EngineHandle, engines } from "./engines.js";
 import { author, collectRows, incoming, ingest, outcomeOf, successOf } from "./port-calls.js";
-import { seedCustomer, seedMember, seedMessages, seedTeam } from "./seed.js";
 
 const SECRET = ["我想要退貨，謝謝", "訂單編號 A-1234 的地址是台北市信義路"];
 const when = new Date("2025-05-01T00:00:00Z");

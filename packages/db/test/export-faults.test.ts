@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
 import { databaseLayer } from "../src/layer.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
-import { seedCustomer, seedMember, seedMessages, seedTeam } from "./seed.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedMessages, seedTeam } from "../src/testing/seed.js";
 
 /**
  * L7 fault injection: the last export time changes only when an export really

@@ -10,9 +10,9 @@ import {
   markExportSent,
 } from "../src/repositories/export-outbox.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { author } from "./port-calls.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
 
 const job = (
   teamId: string,

@@ -6,10 +6,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimPendingExports, makeExportOutbox } from "../src/repositories/export-outbox.js";
 import * as t from "../src/schema.js";
+import { type EngineHandle, serverEngine } from "../src/testing/engines.js";
+import { seedCustomer, seedTeam } from "../src/testing/seed.js";
 import { rowsOf } from "../src/transaction.js";
-import { type EngineHandle, serverEngine } from "./engines.js";
 import { author, incoming, ingest, outcomeOf } from "./port-calls.js";
-import { seedCustomer, seedTeam } from "./seed.js";
 
 /**
  * Races, on PostgreSQL only: PGlite runs one statement at a time, so a race there

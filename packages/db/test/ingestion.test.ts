@@ -8,9 +8,9 @@ import { makeConversations } from "../src/repositories/conversations.js";
 import { makeIngestion } from "../src/repositories/ingestion.js";
 import { makeOmo } from "../src/repositories/omo.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { author, collectRows, expectCode, incoming, ingest, successOf } from "./port-calls.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
 
 const when = new Date("2025-05-01T00:00:00Z");
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { rowsOf } from "../src/transaction.js";
-import { type EngineHandle, engines } from "./engines.js";
 
 describe.each(engines)(
   "B7 migrations on $name (the same suite runs on PGlite and PostgreSQL)",

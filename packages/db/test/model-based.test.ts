@@ -21,8 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/database.js";
 import { type DatabasePorts, databaseLayer } from "../src/layer.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 
 /**
  * Model-based test (fast-check `fc.commands` + `asyncModelRun`): random sequences

@@ -11,9 +11,9 @@ import {
   prunePanelChanges,
 } from "../src/repositories/panel-changes.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedTeam } from "../src/testing/seed.js";
 import { author, successOf } from "./port-calls.js";
-import { seedCustomer, seedTeam } from "./seed.js";
 
 const change = (
   teamId: string,

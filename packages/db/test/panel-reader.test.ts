@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePreferences } from "../src/repositories/directory.js";
 import { makePanelReader } from "../src/repositories/panel-reader.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 
 const DAY = 86_400_000;
 const now = new Date("2025-06-01T00:00:00Z");

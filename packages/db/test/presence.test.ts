@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeConversations } from "../src/repositories/conversations.js";
 import { makeIngestion } from "../src/repositories/ingestion.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedTeam } from "../src/testing/seed.js";
 import { expectCode, successOf } from "./port-calls.js";
-import { seedCustomer, seedTeam } from "./seed.js";
 
 const at = (iso: string) => new Date(iso);
 

@@ -19,8 +19,8 @@ import { makeChangeFeed } from "../src/repositories/change-feed.js";
 import { makeDirectory } from "../src/repositories/directory.js";
 import { makeProfiles } from "../src/repositories/profiles.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 
 const layerOf = (database: Database) =>
   Layer.mergeAll(

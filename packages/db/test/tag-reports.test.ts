@@ -15,9 +15,9 @@ import type { Db } from "../src/database.js";
 import { CopyStalled, serverPoolOf } from "../src/repositories/copy-rows.js";
 import { makeTagReports, REPORT_BATCH_SIZE } from "../src/repositories/tag-reports.js";
 import { makeTags } from "../src/repositories/tags.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { countingSelects } from "./port-calls.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
 import { type ApplyInput, applyRequest } from "./tag-requests.js";
 
 const collect = async <T>(rows: AsyncIterable<T>): Promise<T[]> => {

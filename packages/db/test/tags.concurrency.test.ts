@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
 import { makeTags } from "../src/repositories/tags.js";
 import * as t from "../src/schema.js";
-import { type Engine, type EngineHandle, serverEngine } from "./engines.js";
-import { seedCustomer, seedTeam } from "./seed.js";
+import { type Engine, type EngineHandle, serverEngine } from "../src/testing/engines.js";
+import { seedCustomer, seedTeam } from "../src/testing/seed.js";
 import {
   type ApplyInput,
   applicationCount,

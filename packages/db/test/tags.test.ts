@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
 import { makeTags } from "../src/repositories/tags.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
-import { seedCustomer, seedMember, seedTeam } from "./seed.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import {
   type ApplyInput,
   applicationCount,

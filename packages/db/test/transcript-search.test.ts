@@ -4,9 +4,9 @@ import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeConversations } from "../src/repositories/conversations.js";
 import * as t from "../src/schema.js";
-import { type EngineHandle, engines } from "./engines.js";
+import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMessages, seedTeam } from "../src/testing/seed.js";
 import { collect, collectRows, countingSelects } from "./port-calls.js";
-import { seedCustomer, seedMessages, seedTeam } from "./seed.js";
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { MemberActor, MemberId, TeamId } from "@customer-panel/core";
+import { type EngineHandle, engines, seedMessages } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../db/test/engines.js";
-import { seedMessages } from "../../db/test/seed.js";
 import { createDownloadSigner, verifyDownloadToken } from "../src/index.js";
 import {
   errorOf,

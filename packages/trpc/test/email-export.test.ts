@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import { Effect } from "effect";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../db/test/engines.js";
 import {
   createPanelServices,
   type ExportWorker,

@@ -1,6 +1,5 @@
+import { type EngineHandle, engines, seedMember, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../db/test/engines.js";
-import { seedMember, seedTeam } from "../../db/test/seed.js";
 import { issueCredential } from "../src/index.js";
 import { errorOf, seedWorld, startTestServer, type TestServer, type World } from "./harness.js";
 

@@ -12,8 +12,8 @@ import type {
   TeamId,
 } from "@customer-panel/core";
 import type { Database } from "@customer-panel/db";
+import { seedCustomer, seedMember, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedCustomer, seedMember, seedTeam } from "../../db/test/seed.js";
 import { eventually, liveClient, type Subscriber, subscribe } from "./fixtures/live-client.js";
 import { createServerDatabase, postgresServers } from "./fixtures/server-database.js";
 

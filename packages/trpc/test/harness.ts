@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { CsvEmail, Role } from "@customer-panel/core";
 import { ROLES } from "@customer-panel/core";
 import type { Database } from "@customer-panel/db";
+import type { EngineHandle } from "@customer-panel/db/testing";
+import { seedMember, seedTeam, type TeamSeed } from "@customer-panel/db/testing";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { Effect } from "effect";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
-import type { EngineHandle } from "../../db/test/engines.js";
-import { seedMember, seedTeam, type TeamSeed } from "../../db/test/seed.js";
 import {
   type AppRouter,
   authenticateWithCredentials,

@@ -1,6 +1,6 @@
 import type { TeamId } from "@customer-panel/core";
+import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../db/test/engines.js";
 import { createExportLimiter } from "../src/index.js";
 import { errorOf, seedWorld, startTestServer, type TestServer, type World } from "./harness.js";
 

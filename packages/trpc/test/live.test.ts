@@ -11,11 +11,16 @@ import type {
   TeamId,
 } from "@customer-panel/core";
 import { CHANGES_CHANNEL, type Database } from "@customer-panel/db";
+import {
+  type EngineHandle,
+  engines,
+  seedCustomer,
+  seedMember,
+  seedTeam,
+} from "@customer-panel/db/testing";
 import { Effect } from "effect";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeChangeFeed } from "../../db/src/repositories/change-feed.js";
-import { type EngineHandle, engines } from "../../db/test/engines.js";
-import { seedCustomer, seedMember, seedTeam } from "../../db/test/seed.js";
 import { type ClosableChangeStream, createChangeStream } from "../src/change-stream.js";
 import type { Authenticate } from "../src/context.js";
 import { createDownloadSigner } from "../src/downloads.js";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Action, can, ROLES, type Role } from "@customer-panel/core";
+import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../db/test/engines.js";
 import {
   errorOf,
   type PanelClient,

@@ -1,6 +1,6 @@
+import { seedCustomer, seedMember, seedMessages, seedTeam } from "@customer-panel/db/testing";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedCustomer, seedMember, seedMessages, seedTeam } from "../../../db/test/seed.js";
 import { issueCredential } from "../../src/auth.js";
 import {
   type CrashServer,

@@ -1,6 +1,6 @@
+import { seedCustomer, seedMember, seedMessages, seedTeam } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedCustomer, seedMember, seedMessages, seedTeam } from "../../../db/test/seed.js";
 import { issueCredential } from "../../src/auth.js";
 import {
   crashClient,

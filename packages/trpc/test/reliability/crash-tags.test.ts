@@ -1,5 +1,5 @@
+import { seedCustomer, seedMember, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedCustomer, seedMember, seedTeam } from "../../../db/test/seed.js";
 import { issueCredential } from "../../src/auth.js";
 import {
   type CrashServer,

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import fc from "fast-check";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../../db/test/engines.js";
 import { appRouter } from "../../src/router.js";
 import { seedWorld, startTestServer, type TestServer, type World } from "../harness.js";
 import { changedTables, type Snapshot, snapshot } from "./snapshot.js";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../../db/test/engines.js";
 import {
   errorOf,
   type PanelClient,

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDatabase, type Database } from "@customer-panel/db";
+import { seedMember, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedMember, seedTeam } from "../../../db/test/seed.js";
 import { issueCredential } from "../../src/auth.js";
 import {
   type CrashClient,

@@ -1,8 +1,8 @@
 import { ROLES, type Role } from "@customer-panel/core";
 import type { Database } from "@customer-panel/db";
+import { seedCustomer, seedMember, seedTeam } from "@customer-panel/db/testing";
 import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedCustomer, seedMember, seedTeam } from "../../../db/test/seed.js";
 import { type ExportWorker, issueCredential, startExportWorker } from "../../src/index.js";
 import { createServerDatabase, postgresServers } from "../fixtures/server-database.js";
 import { startTestServer, type TestServer } from "../harness.js";

@@ -1,6 +1,6 @@
 import { ROLES, type Role } from "@customer-panel/core";
+import { seedMember } from "@customer-panel/db/testing";
 import { type SQL, sql } from "drizzle-orm";
-import { seedMember } from "../../../db/test/seed.js";
 import { issueCredential } from "../../src/index.js";
 import { type SeededMember, seedWorld, type TestServer, type World } from "../harness.js";
 

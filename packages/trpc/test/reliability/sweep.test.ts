@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { can, ROLES } from "@customer-panel/core";
+import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, engines } from "../../../db/test/engines.js";
 import { type ClosableChangeStream, createChangeStream } from "../../src/index.js";
 import { appRouter } from "../../src/router.js";
 import { type PanelClient, startTestServer, type TestServer } from "../harness.js";

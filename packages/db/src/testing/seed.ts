@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Channel, Role } from "@customer-panel/core";
-import type { Db } from "../src/database.js";
-import * as t from "../src/schema.js";
+import type { Db } from "../database.js";
+import * as t from "../schema.js";
 
 /**
  * Direct inserts for tests: a team, members, and customers each with one identity

@@ -1,11 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import {
-  createDatabase,
-  type Database,
-  type DatabaseOptions,
-  fromPglite,
-} from "../src/database.js";
+import { createDatabase, type Database, type DatabaseOptions, fromPglite } from "../database.js";
 
 /**
  * One suite, two engines (B7): every repository test runs on PGlite always and on

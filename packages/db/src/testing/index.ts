@@ -1,0 +1,16 @@
+/**
+ * @customer-panel/db/testing — what tests of the panel's database need, for this
+ * repository's suites and for teams that test their own code against the panel:
+ * a fresh migrated database per test on PGlite (and on PostgreSQL when
+ * `TEST_DATABASE_URL` is set), and seeding of teams, members, customers and messages.
+ */
+
+export { type Engine, type EngineHandle, engines, serverEngine } from "./engines.js";
+export {
+  type CustomerSeed,
+  seedCustomer,
+  seedMember,
+  seedMessages,
+  seedTeam,
+  type TeamSeed,
+} from "./seed.js";
