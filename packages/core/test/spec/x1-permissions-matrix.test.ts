@@ -1,5 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { Either } from "effect";
 import { describe, expect, it } from "vitest";
+import { readSpecRules } from "../../scripts/spec-rules.js";
 import { ROLES } from "../../src/domain/vocabulary.js";
 import {
   ACTION_LABELS,
@@ -41,6 +43,8 @@ const COLUMNS = [
   "sales_manager",
   "sales",
 ] as const;
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
 
 const rows = Object.entries(EXPECTED).flatMap(([action, answers]) =>
   COLUMNS.map((role, i) => ({ role, action, allowed: answers[i] })),
@@ -106,17 +110,23 @@ describe("X1 one permissions matrix decides every action, deny by default", () =
     expect(isAction("omo.unbind")).toBe(true);
   });
 
-  it("renders as one row per action with a label, rules and every role's answer", () => {
+  it("renders as one row per action with every role's answer", () => {
     const rendered = permissionRows();
     expect(rendered.map((r) => r.action)).toEqual([...ACTIONS]);
     for (const r of rendered) {
       expect(COLUMNS.map((role) => r.roles[role])).toEqual(EXPECTED[r.action]);
-      expect(r.label).toBe(ACTION_LABELS[r.action]);
-      expect(r.rules).toBe(ACTION_RULES[r.action]);
-      expect(r.label.length).toBeGreaterThan(0);
-      expect(r.rules.length).toBeGreaterThan(0);
     }
-    expect(ACTION_LABELS["conversations.export"]).toBe("Export a conversation (導出對話)");
+  });
+
+  it("labels each action once, with its UI term, and cites only rules of docs/spec.md", () => {
+    const specIds = (readSpecRules(root) ?? []).map(({ id }) => id);
+    const labels = ACTIONS.map((action) => ACTION_LABELS[action]);
+    expect(new Set(labels).size).toBe(ACTIONS.length);
+    for (const action of ACTIONS) {
+      expect(ACTION_LABELS[action]).toMatch(/^\S.* \([^()]*\p{Script=Han}[^()]*\)$/u);
+      expect(ACTION_RULES[action].length).toBeGreaterThan(0);
+      for (const id of ACTION_RULES[action]) expect(specIds).toContain(id);
+    }
   });
 
   it("lists no role twice and only real roles", () => {
