@@ -12,6 +12,8 @@ import {
   testTitles,
 } from "../../scripts/rules-index.js";
 import { parseSpecRules, readSpecRules } from "../../scripts/spec-rules.js";
+import { CAPABILITY_GATES } from "../../src/rules/capabilities.js";
+import { ACTION_RULES } from "../../src/rules/permissions-matrix.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -31,6 +33,15 @@ describe("B8 the rules are executable: every rule of docs/spec.md is cited by te
 
   it(`docs/rules.md is current (run \`${RULES_DOC_COMMAND}\` when this fails)`, () => {
     expect(checkRules(root).filter((p) => p.kind === "stale-doc")).toEqual([]);
+  });
+
+  it("docs/permissions.md cites only rules of docs/spec.md (matrix actions and capability gates)", () => {
+    const ids = new Set((readSpecRules(root) ?? []).map(({ id }) => id));
+    const cited = [
+      ...Object.values(ACTION_RULES).flat(),
+      ...Object.values(CAPABILITY_GATES).flatMap((gate) => gate.rules),
+    ];
+    expect(cited.filter((id) => !ids.has(id))).toEqual([]);
   });
 
   it("reads rule ranges written T3–T5 or L2-L4 as every rule in between", () => {
