@@ -29,7 +29,6 @@ export * from "./rules/website-member.js";
 export * from "./schemas/fields.js";
 export * from "./schemas/operations.js";
 export * from "./schemas/parse-input.js";
-export * from "./spec-rules.js";
 export * from "./use-cases/authorize.js";
 export * from "./use-cases/conversations.js";
 export * from "./use-cases/exports.js";

@@ -1,4 +1,4 @@
-/** The closed vocabularies of the product (SPEC "Vocabulary"), each as a tuple and its union type. */
+/** The closed vocabularies of the product (docs/spec.md, "Vocabulary"), each as a tuple and its union type. */
 
 /** Roles a team member can hold. */
 export const ROLES = [

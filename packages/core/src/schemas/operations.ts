@@ -18,7 +18,7 @@ import {
 } from "./fields.js";
 
 /**
- * Input schemas of every public operation (SPEC "Public surface"), defined once
+ * Input schemas of every public operation (docs/spec.md, "Public surface"), defined once
  * and reused by the router. Objects are strict: an unknown key — a `teamId`, a
  * `role` — is refused, because team, role and client come from authentication.
  */

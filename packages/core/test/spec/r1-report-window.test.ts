@@ -6,7 +6,6 @@ import {
   decideReportWindow,
   formatInstantInZone,
   isIanaTimeZone,
-  MAX_REPORT_DAYS,
   type ReportWindow,
 } from "../../src/rules/report-window.js";
 
@@ -26,9 +25,21 @@ function rejected(from: string, to: string, timeZone = DEFAULT_TIME_ZONE) {
 }
 
 describe("R1 a report covers at most 30 calendar days in the team's time zone, both ends included", () => {
-  it("the limit is 30 days", () => {
-    expect(MAX_REPORT_DAYS).toBe(30);
-  });
+  it.each(["Asia/Taipei", "America/New_York", "Pacific/Apia"])(
+    "from every start date of 2024 in %s, the 30th day is the last one accepted",
+    (timeZone) => {
+      const plusDays = (date: string, days: number) =>
+        new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+      for (let from = "2024-01-01"; from < "2025-01-01"; from = plusDays(from, 1)) {
+        expect(accepted(from, plusDays(from, 29), timeZone).days).toBe(30);
+        expect(rejected(from, plusDays(from, 30), timeZone)).toMatchObject({
+          code: "REPORT_RANGE_TOO_LONG",
+          days: 31,
+          maxDays: 30,
+        });
+      }
+    },
+  );
 
   it.each([
     ["one day", "2025-03-10", "2025-03-10", 1],

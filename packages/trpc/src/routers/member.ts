@@ -45,7 +45,7 @@ const takeExport = (ctx: PanelContext & { actor: { teamId: string } }) => {
   if (!answer.allowed) throw toTRPCError(RateLimited.of(answer.retryAfterSeconds));
 };
 
-/** Member-facing procedures (SPEC "Public surface"). */
+/** Member-facing procedures (docs/spec.md, "Public surface"). */
 export const memberRouter = {
   panel: router({
     /** P1, P4, P5, L1–L4, L6, L7, O1, X3. */
@@ -87,7 +87,7 @@ export const memberRouter = {
       .query(({ ctx, input }) => runUseCase(ctx, listEvents(ctx.actor, input))),
   }),
   // A plain record, not `router()`: tRPC reserves `apply` as a key of a router() call
-  // (its proxies treat `x.apply(...)` as Function.prototype.apply), yet SPEC names the
+  // (its proxies treat `x.apply(...)` as Function.prototype.apply), yet the spec names the
   // procedure `tags.apply`. Nested records are allowed and HTTP clients call
   // `tags.apply.mutate(...)` as usual; a server-side caller uses `tags.apply.call(null, input)`.
   tags: {
