@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 /**
  * B8: the rule IDs of the product specification, read from docs/spec.md — the one
- * place a rule is defined. A rule is a level-3 heading `### P1 — Title`.
+ * place a rule is defined. A rule is a level-3 heading `### **P1** — Title` (the bold is optional).
  */
 
 /** Where the specification lives, relative to the repository root. */
@@ -15,7 +15,7 @@ export interface SpecRule {
   readonly title: string;
 }
 
-const RULE_HEADING = /^###[ \t]+([A-Z][0-9]+)[ \t]+—[ \t]+(\S.*?)[ \t]*$/gm;
+const RULE_HEADING = /^###[ \t]+(?:\*\*)?([A-Z][0-9]+)(?:\*\*)?[ \t]+—[ \t]+(\S.*?)[ \t]*$/gm;
 
 /** The rules of a specification's markdown, in order; throws on a duplicate ID or on none. */
 export const parseSpecRules = (markdown: string): SpecRule[] => {
@@ -24,7 +24,7 @@ export const parseSpecRules = (markdown: string): SpecRule[] => {
     title: m[2] ?? "",
   }));
   if (rules.length === 0) {
-    throw new Error(`${SPEC_PATH} defines no rule (expected headings like "### P1 — Title")`);
+    throw new Error(`${SPEC_PATH} defines no rule (expected headings like "### **P1** — Title")`);
   }
   const seen = new Set<string>();
   for (const { id } of rules) {

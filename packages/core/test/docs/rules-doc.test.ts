@@ -61,7 +61,7 @@ const FIXTURE_SPEC = [
   "",
   "Prose citing Q2 is not a definition.",
   "",
-  "### Q2 — The second rule",
+  "### **Q2** — The second rule",
   "",
 ].join("\n");
 
