@@ -6,14 +6,11 @@ import {
   denialToError,
   firstDenial,
 } from "../../src/rules/capabilities.js";
+import { PLAIN_INPUT } from "../support/capability-inputs.js";
 
 const base: CapabilityInput = {
-  actor: { role: "cs_agent", client: "web" },
-  team: { features: { pixel: true, omo: false, conversationExport: false } },
-  conversation: { channel: "webchat" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: false,
-  omoBound: false,
+  ...PLAIN_INPUT,
+  team: { features: { ...PLAIN_INPUT.team.features, pixel: true } },
 };
 
 const PIXEL = {

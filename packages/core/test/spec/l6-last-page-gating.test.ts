@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CLIENTS, ROLES } from "../../src/domain/vocabulary.js";
-import {
-  type CapabilityInput,
-  capability,
-  denialToError,
-  firstDenial,
-} from "../../src/rules/capabilities.js";
+import { capability, denialToError, firstDenial } from "../../src/rules/capabilities.js";
+import { PLAIN_INPUT } from "../support/capability-inputs.js";
 
-const base: CapabilityInput = {
-  actor: { role: "cs_agent", client: "web" },
-  team: { features: { pixel: false, omo: false, conversationExport: false } },
-  conversation: { channel: "webchat" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: false,
-  omoBound: false,
-};
+const base = PLAIN_INPUT;
 
 describe("L6 the last message page exists for webchat conversations only", () => {
   it.each([

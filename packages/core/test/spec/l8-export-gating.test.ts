@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CHANNELS, CLIENTS, ROLES } from "../../src/domain/vocabulary.js";
-import {
-  type CapabilityInput,
-  capability,
-  denialToError,
-  firstDenial,
-} from "../../src/rules/capabilities.js";
+import { capability, denialToError, firstDenial } from "../../src/rules/capabilities.js";
+import { OPEN_INPUT } from "../support/capability-inputs.js";
 
-const base: CapabilityInput = {
-  actor: { role: "admin", client: "web" },
-  team: { features: { pixel: true, omo: true, conversationExport: true } },
-  conversation: { channel: "line" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: true,
-  omoBound: true,
-};
+const base = OPEN_INPUT;
 
 const ROLE = {
   kind: "role",

@@ -7,14 +7,12 @@ import {
   firstDenial,
 } from "../../src/rules/capabilities.js";
 import { can } from "../../src/rules/permissions-matrix.js";
+import { PLAIN_INPUT } from "../support/capability-inputs.js";
 
 const base: CapabilityInput = {
+  ...PLAIN_INPUT,
   actor: { role: "admin", client: "web" },
-  team: { features: { pixel: false, omo: false, conversationExport: false } },
   conversation: { channel: "line" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: false,
-  omoBound: false,
 };
 
 const DENIED = (role: string) => ({

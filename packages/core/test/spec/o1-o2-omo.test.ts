@@ -6,15 +6,9 @@ import {
   denialToError,
   firstDenial,
 } from "../../src/rules/capabilities.js";
+import { OPEN_INPUT } from "../support/capability-inputs.js";
 
-const base: CapabilityInput = {
-  actor: { role: "admin", client: "web" },
-  team: { features: { pixel: true, omo: true, conversationExport: true } },
-  conversation: { channel: "line" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: true,
-  omoBound: true,
-};
+const base = OPEN_INPUT;
 
 const with_ = (
   role: CapabilityInput["actor"]["role"],

@@ -1,21 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CHANNELS, ROLES } from "../../src/domain/vocabulary.js";
 import {
-  type CapabilityInput,
   capability,
   denialToError,
   firstDenial,
   PANEL_CAPABILITIES,
 } from "../../src/rules/capabilities.js";
+import { PLAIN_INPUT } from "../support/capability-inputs.js";
 
-const base: CapabilityInput = {
-  actor: { role: "cs_agent", client: "web" },
-  team: { features: { pixel: false, omo: false, conversationExport: false } },
-  conversation: { channel: "webchat" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: false,
-  omoBound: false,
-};
+const base = PLAIN_INPUT;
 
 const LOCKED = {
   available: false,

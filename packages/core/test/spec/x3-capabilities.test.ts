@@ -12,16 +12,9 @@ import {
   type Reason,
 } from "../../src/rules/capabilities.js";
 import { ACTIONS, can } from "../../src/rules/permissions-matrix.js";
+import { OPEN_INPUT } from "../support/capability-inputs.js";
 
-/** Everything switched on: any unavailability in a test comes from what the test changes. */
-const OPEN: CapabilityInput = {
-  actor: { role: "admin", client: "web" },
-  team: { features: { pixel: true, omo: true, conversationExport: true } },
-  conversation: { channel: "line" },
-  customer: { hasWhatsAppIdentity: false },
-  identityBound: true,
-  omoBound: true,
-};
+const OPEN = OPEN_INPUT;
 
 /** Everything switched off that can be. */
 const CLOSED = (role: Role): CapabilityInput => ({
