@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test`: typecheck + lint + every test project, then one readable summary.
+// `pnpm test`: typecheck + lint + every test project + the consumer test, then one summary.
 // Steps run in order and all run even when one fails, so a single run shows everything.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -27,6 +27,9 @@ step("tests", "pnpm", [
   "--reporter=json",
   `--outputFile.json=${resultsFile}`,
 ]);
+
+// Packs every package and uses the tarballs from a fresh npm project (docs/decisions.md).
+step("consumer", "node", ["scripts/consumer-test/run.mjs"]);
 
 let counts = null;
 if (existsSync(resultsFile)) {
