@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAndPack, lintTarball, manifestOf, PACKAGES, ROOT as root, run } from "../packing.mjs";
+import { checkExportsSnapshot } from "./exports-snapshot.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -135,6 +136,7 @@ const main = () => {
       run("node", ["core-rule.mjs"], project);
       run("node", ["server.mjs"], project);
       for (const file of Object.keys(TSCONFIGS)) typeCheck(project, file);
+      if (extreme === "newest") checkExportsSnapshot(project);
     }
     console.log(`✓ consumer test passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
