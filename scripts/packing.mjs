@@ -1,7 +1,7 @@
 // Build, pack and lint the publishable packages: shared by `pnpm release` and the
 // consumer test, so what the test installs is exactly what a release would upload.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,8 +20,13 @@ export const run = (command, args, cwd = ROOT) => {
 
 const bin = (name) => join(ROOT, "node_modules", ".bin", name);
 
-/** Builds every package (tsc -b) and packs each into `dest`; returns folder name → tarball path. */
+/**
+ * Builds every package from scratch (no stale file of a deleted module can ship) and packs
+ * each into `dest`; returns folder name → tarball path.
+ */
 export const buildAndPack = (dest) => {
+  for (const name of PACKAGES)
+    rmSync(join(ROOT, "packages", name, "dist"), { recursive: true, force: true });
   run("pnpm", ["-r", "--filter", "./packages/*", "build"]);
   for (const name of PACKAGES) {
     run("pnpm", ["pack", "--pack-destination", dest], join(ROOT, "packages", name));
