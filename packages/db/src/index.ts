@@ -27,6 +27,15 @@ export {
   markExportSent,
 } from "./repositories/export-outbox.js";
 export {
+  type HolderStanding,
+  holderStanding,
+  MemberChangeRefused,
+  memberKey,
+  removeMember,
+  type StreamHolder,
+  setMemberRole,
+} from "./repositories/members.js";
+export {
   latestPanelChangeId,
   type PanelChangesQuery,
   panelChangesAfter,
