@@ -10,6 +10,7 @@ export {
   type DatabaseOptions,
   type Db,
   fromPglite,
+  LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
 } from "./database.js";
 export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
@@ -39,6 +40,7 @@ export {
   latestPanelChangeId,
   type PanelChangesQuery,
   panelChangesAfter,
+  panelChangesPage,
   prunePanelChanges,
   type StoredPanelChange,
 } from "./repositories/panel-changes.js";
