@@ -29,17 +29,25 @@ export interface ClosableChangeStream extends ChangeStream {
    * aborted or dropped one is gone (nothing leaks).
    */
   readonly subscriberCount: () => number;
+  /**
+   * Subscriptions not finished yet, live or not: one that ended while stalled in a write
+   * counts until its connection is cut.
+   */
+  readonly openCount: () => number;
   /** Ends every subscription and the LISTEN. */
   readonly close: () => Promise<void>;
 }
 
-// Notifications fanned out per turn of the event loop, counted as deliveries (issue 14 fan-out).
-const WORK_PER_TURN = 2_000;
+// Fan-out work per turn of the event loop (issue 14 fan-out): at most this many
+// notifications, and at most WORK_PER_TURN deliveries to subscribers, then other work runs.
+const NOTIFICATIONS_PER_TURN = 200;
+const WORK_PER_TURN = 4_000;
 // Notifications waiting for fan-out before the stream gives up on them and every subscriber
 // catches up from `panel_changes` instead (a bound on memory under a flood).
 const MAX_INCOMING = 50_000;
 // Changes a subscriber yields before it lets the event loop serve other work.
-const YIELDS_PER_TURN = 64;
+// (More than a turn of fan-out adds, so a subscriber that keeps reading keeps up.)
+const YIELDS_PER_TURN = 256;
 // Stored ids a subscriber remembers, so a change both replayed and heard is yielded once.
 const REMEMBERED_IDS = 4_096;
 
@@ -130,7 +138,8 @@ export const createChangeStream = (
   const drain = () => {
     const woken = new Set<Subscriber>();
     let work = 0;
-    while (head < incoming.length && work < WORK_PER_TURN) {
+    const stop = Math.min(incoming.length, head + NOTIFICATIONS_PER_TURN);
+    while (head < stop && work < WORK_PER_TURN) {
       const heard = incoming[head] as Heard;
       head += 1;
       work += 1;
@@ -271,6 +280,7 @@ export const createChangeStream = (
   return {
     subscribe,
     subscriberCount: () => live.size,
+    openCount: () => all.size,
     close: async () => {
       closed = true;
       for (const sub of [...all]) end(sub, null);
