@@ -163,6 +163,8 @@ const main = async () => {
   const loaded = await probe(server.url, member.secret, conversationId, LOAD_SECONDS * 1_000);
   publishing = false;
   await publisher;
+  // Readers the server dropped as too slow (SUBSCRIBER_TOO_SLOW) while it shed the load.
+  const keptUp = changes.subscriberCount();
   for (const socket of readers) socket.destroy();
   await until(() => changes.subscriberCount() === 0);
 
@@ -183,6 +185,7 @@ const main = async () => {
       ratePerSecond: RATE,
       panelGetIdleMs: { p50: idle.p50, p99: idle.p99, calls: idle.calls },
       panelGetLoadedMs: { p50: loaded.p50, p99: loaded.p99, calls: loaded.calls },
+      readersStillLive: keptUp,
       stalledSubscribers: STALLED,
       flood: FLOOD,
       rssMb: {

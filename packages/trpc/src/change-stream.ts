@@ -40,14 +40,15 @@ export interface ClosableChangeStream extends ChangeStream {
 
 // Fan-out work per turn of the event loop (issue 14 fan-out): at most this many
 // notifications, and at most WORK_PER_TURN deliveries to subscribers, then other work runs.
-const NOTIFICATIONS_PER_TURN = 200;
+const NOTIFICATIONS_PER_TURN = 100;
 const WORK_PER_TURN = 4_000;
 // Notifications waiting for fan-out before the stream gives up on them and every subscriber
 // catches up from `panel_changes` instead (a bound on memory under a flood).
 const MAX_INCOMING = 50_000;
-// Changes a subscriber yields before it lets the event loop serve other work.
-// (More than a turn of fan-out adds, so a subscriber that keeps reading keeps up.)
-const YIELDS_PER_TURN = 256;
+// Changes ALL subscribers of the process yield per turn of the event loop, together: past
+// it they wait for the next turn, so requests are served between (issue 14 fan-out). More
+// than a turn of fan-out adds to one subscriber, so a lone reader keeps up.
+const YIELDS_PER_TURN = 200;
 // Stored ids a subscriber remembers, so a change both replayed and heard is yielded once.
 const REMEMBERED_IDS = 4_096;
 
@@ -65,7 +66,30 @@ interface Subscriber {
   readonly disconnect: (() => void) | undefined;
 }
 
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** The process-wide budget of yields per event-loop turn. */
+const yieldBudget = () => {
+  let left = YIELDS_PER_TURN;
+  let nextTurn: Promise<void> | null = null;
+  const refill = () => {
+    nextTurn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        left = YIELDS_PER_TURN;
+        nextTurn = null;
+        resolve();
+      }),
+    );
+    return nextTurn;
+  };
+  /** Takes one yield; true when the caller must first await `wait()`. */
+  return {
+    take: (): boolean => {
+      if (left <= 0) return true;
+      left -= 1;
+      return false;
+    },
+    wait: refill,
+  };
+};
 
 /** Ids seen lately, forgetting the oldest past a bound. */
 const recentIds = () => {
@@ -106,6 +130,10 @@ export const createChangeStream = (
   let incoming: Heard[] = [];
   let head = 0;
   let draining = false;
+  const budget = yieldBudget();
+  const pace = async () => {
+    while (budget.take()) await budget.wait();
+  };
 
   const wakeUp = (sub: Subscriber) => {
     const wake = sub.wake;
@@ -219,7 +247,6 @@ export const createChangeStream = (
       const after = positionOf(options.lastEventId);
       let position = after ?? (await latestPanelChangeId(database.db, teamId as TeamId));
       if (after !== null) sub.catchUp = true;
-      let yields = 0;
       const take = (id: number): boolean => {
         if (delivered.has(id)) return false;
         delivered.add(id);
@@ -228,7 +255,6 @@ export const createChangeStream = (
         return true;
       };
       for (;;) {
-        if (++yields % YIELDS_PER_TURN === 0) await breathe();
         if (sub.failure !== null) throw sub.failure;
         if (sub.ended) return;
         if (sub.catchUp) {
@@ -244,8 +270,9 @@ export const createChangeStream = (
             for (const { id, change } of page) {
               if (sub.ended) break;
               if (!take(id)) continue;
+              await pace();
+              if (sub.ended) break;
               yield { id: String(id), change };
-              if (++yields % YIELDS_PER_TURN === 0) await breathe();
             }
           }
           continue;
@@ -258,6 +285,8 @@ export const createChangeStream = (
           });
           continue;
         }
+        await pace();
+        if (sub.ended) continue;
         if (heard.id === null) {
           const suffix = heard.change.conversationId ?? randomUUID();
           yield { id: `${position}-deleted-${suffix}`, change: heard.change };
