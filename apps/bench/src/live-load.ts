@@ -81,10 +81,10 @@ const sse = (port: number, secret: string, reading: boolean) => {
   return socket;
 };
 
-const until = async (check: () => boolean, timeoutMs = 60_000) => {
+const until = async (check: () => boolean, what: () => string, timeoutMs = 180_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for subscribers");
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 };
@@ -112,6 +112,14 @@ const probe = async (url: string, secret: string, conversationId: string, ms: nu
 
 const main = async () => {
   const { database, drop } = await openDatabase(process.argv[2]);
+  try {
+    await run(database);
+  } finally {
+    await drop();
+  }
+};
+
+const run = async (database: Database) => {
   const { db } = database;
   const teamId = randomUUID();
   const memberId = randomUUID();
@@ -149,7 +157,10 @@ const main = async () => {
 
   const idle = await probe(server.url, member.secret, conversationId, 5_000);
   const readers = Array.from({ length: SUBSCRIBERS }, () => sse(port, member.secret, true));
-  await until(() => changes.subscriberCount() === SUBSCRIBERS);
+  await until(
+    () => changes.subscriberCount() === SUBSCRIBERS,
+    () => `${changes.subscriberCount()} of ${SUBSCRIBERS} readers live`,
+  );
   let publishing = true;
   const publisher = (async () => {
     const perTick = Math.max(1, Math.round(RATE / 10));
@@ -166,10 +177,16 @@ const main = async () => {
   // Readers the server dropped as too slow (SUBSCRIBER_TOO_SLOW) while it shed the load.
   const keptUp = changes.subscriberCount();
   for (const socket of readers) socket.destroy();
-  await until(() => changes.subscriberCount() === 0);
+  await until(
+    () => changes.subscriberCount() === 0,
+    () => `${changes.subscriberCount()} readers still live`,
+  );
 
   const stalled = Array.from({ length: STALLED }, () => sse(port, member.secret, false));
-  await until(() => changes.subscriberCount() === STALLED);
+  await until(
+    () => changes.subscriberCount() === STALLED,
+    () => `${changes.subscriberCount()} of ${STALLED} stalled subscribers live`,
+  );
   const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
   const rss: number[] = [mb()];
   for (let sent = 0; sent < FLOOD; sent += 5_000) {
@@ -198,7 +215,6 @@ const main = async () => {
   );
   await changes.close();
   await server.close();
-  await drop();
 };
 
 await main();
