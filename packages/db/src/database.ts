@@ -18,6 +18,9 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.m
 /** Notification channel of panel changes (B6). */
 export const CHANGES_CHANNEL = "customer_panel_changes";
 
+/** `application_name` of the LISTEN connection (operators and tests find its backend by it). */
+export const LISTEN_APPLICATION_NAME = "customer-panel-listen";
+
 /** Where the data lives: in memory, a PGlite folder, or a PostgreSQL server. */
 export interface DatabaseOptions {
   /** `postgres://…` for a server; a folder path (or `file://…`) for persisted PGlite; nothing for in-memory PGlite. */
@@ -37,10 +40,15 @@ export interface Database {
   readonly db: Db;
   /** Applies the committed migrations; applying twice is harmless. */
   readonly migrate: () => Promise<void>;
-  /** Subscribes to a notification channel; resolves to an unsubscribe function. */
+  /**
+   * Subscribes to a notification channel; resolves to an unsubscribe function. `onLost`
+   * is called once when the subscription dies on its own (PostgreSQL dropped the
+   * connection): nothing is heard after it, and the caller must listen again.
+   */
   readonly listen: (
     channel: string,
     onPayload: (payload: string) => void,
+    onLost?: (error: unknown) => void,
   ) => Promise<() => Promise<void>>;
   /** Closes the pool or the PGlite instance (an open PGlite keeps Node alive). */
   readonly close: () => Promise<void>;
@@ -120,16 +128,38 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
         client.release();
       }
     },
-    listen: async (channel, onPayload) => {
+    listen: async (channel, onPayload, onLost) => {
       // LISTEN needs one connection of its own for as long as the subscription lives.
-      const client = new pg.Client({ connectionString: url });
-      client.on("error", () => {});
-      await client.connect();
+      const client = new pg.Client({
+        connectionString: url,
+        application_name: LISTEN_APPLICATION_NAME,
+      });
+      // `live` once LISTEN is active; `done` once lost or ended, so onLost fires at most once.
+      let live = false;
+      let done = false;
+      const lost = (error?: unknown) => {
+        if (done) return;
+        done = true;
+        client.end().catch(() => {});
+        if (live) onLost?.(error);
+      };
+      client.on("error", lost);
+      client.on("end", () => lost());
       client.on("notification", (n) => {
         if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
       });
-      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      } catch (error) {
+        done = true;
+        await client.end().catch(() => {});
+        throw error;
+      }
+      if (done) throw new Error("The LISTEN connection was lost while it started.");
+      live = true;
       return async () => {
+        done = true;
         await client.end().catch(() => {});
       };
     },

@@ -10,6 +10,7 @@ export {
   type DatabaseOptions,
   type Db,
   fromPglite,
+  LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
 } from "./database.js";
 export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
@@ -27,9 +28,19 @@ export {
   markExportSent,
 } from "./repositories/export-outbox.js";
 export {
+  type HolderStanding,
+  holderStanding,
+  MemberChangeRefused,
+  memberKey,
+  removeMember,
+  type StreamHolder,
+  setMemberRole,
+} from "./repositories/members.js";
+export {
   latestPanelChangeId,
   type PanelChangesQuery,
   panelChangesAfter,
+  panelChangesPage,
   prunePanelChanges,
   type StoredPanelChange,
 } from "./repositories/panel-changes.js";

@@ -1,6 +1,7 @@
 import type {
   Actor,
   ConversationId,
+  DomainError,
   IntegrationActor,
   Mailer,
   MemberActor,
@@ -54,18 +55,24 @@ export interface TrackedChange {
   readonly change: PanelChange;
 }
 
+/** What a subscriber asks the change stream for. */
+export interface ChangeSubscription {
+  readonly teamId: TeamId;
+  readonly conversationId: ConversationId | null;
+  readonly lastEventId: string | null;
+  readonly signal: AbortSignal | undefined;
+  /** Cuts the subscriber's connection (one that stopped reading can be ended no other way). */
+  readonly disconnect?: (() => void) | undefined;
+}
+
 /** Live panel changes of one team, fanned out from PostgreSQL notifications (B6). */
 export interface ChangeStream {
   /**
    * Changes of `teamId` (optionally of one conversation) from now on, after those
-   * since `lastEventId` when given; ends when `signal` aborts.
+   * since `lastEventId` when given; ends when `signal` aborts, and fails with
+   * SUBSCRIBER_TOO_SLOW when the subscriber falls too far behind.
    */
-  readonly subscribe: (options: {
-    readonly teamId: TeamId;
-    readonly conversationId: ConversationId | null;
-    readonly lastEventId: string | null;
-    readonly signal: AbortSignal | undefined;
-  }) => AsyncIterable<TrackedChange>;
+  readonly subscribe: (options: ChangeSubscription) => AsyncIterable<TrackedChange>;
 }
 
 /** Everything the procedures need besides the actor; built once per server. */
@@ -76,12 +83,32 @@ export interface PanelServices {
   readonly downloads: DownloadSigner;
   readonly exportLimiter: ExportLimiter;
   readonly changes: ChangeStream;
+  /** Re-authorises open streams (issue 14 B). */
+  readonly streamAccess: StreamAccess;
+}
+
+/** How long an open stream may keep going: ended by revocation, removal or a lost role. */
+export interface StreamGrant {
+  /** Aborts when the holder's access ended. */
+  readonly signal: AbortSignal;
+  /** Why it ended (null while it has not). */
+  readonly ending: () => DomainError | null;
+  /** Stops watching (the stream is over). */
+  readonly release: () => void;
+}
+
+/** Watches the members holding open streams and ends the streams whose access ended. */
+export interface StreamAccess {
+  /** Starts watching one stream of `actor`. */
+  readonly watch: (actor: MemberActor) => StreamGrant;
 }
 
 /** The tRPC context: who calls, and the services. */
 export interface PanelContext {
   readonly actor: Actor | null;
   readonly services: PanelServices;
+  /** Cuts this request's connection at once (set by the HTTP server; absent in-process). */
+  readonly disconnect?: () => void;
 }
 
 /** The transport-free context (server-side callers and tests). */

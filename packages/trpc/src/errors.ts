@@ -26,6 +26,9 @@ export const TRPC_CODE_OF: { readonly [C in DomainErrorCode]: TRPC_ERROR_CODE_KE
   CONVERSATION_BLOCKED: "FORBIDDEN",
   IDEMPOTENCY_KEY_REUSED: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  CREDENTIAL_REVOKED: "UNAUTHORIZED",
+  MEMBER_REMOVED: "UNAUTHORIZED",
+  SUBSCRIBER_TOO_SLOW: "SERVICE_UNAVAILABLE",
 };
 
 /** A domain error as a tRPC error; the domain error rides along as the cause. */

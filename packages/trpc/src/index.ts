@@ -11,6 +11,7 @@ export {
   issueCredential,
   revokeCredential,
 } from "./auth.js";
+export { type KeptListen, keepListening, type ReconnectOptions } from "./change-listener.js";
 export {
   type ChangeStreamOptions,
   type ClosableChangeStream,
@@ -20,6 +21,7 @@ export {
   type Authenticate,
   type AuthRequest,
   type ChangeStream,
+  type ChangeSubscription,
   createContextInner,
   type DownloadLink,
   type DownloadRequest,
@@ -27,6 +29,8 @@ export {
   type ExportLimiter,
   type PanelContext,
   type PanelServices,
+  type StreamAccess,
+  type StreamGrant,
   type TrackedChange,
 } from "./context.js";
 export {
@@ -60,3 +64,4 @@ export {
   TRPC_PATH,
 } from "./server.js";
 export { createPanelServices, type PanelServiceParts } from "./services.js";
+export { accessEnding, createStreamAccess, type StreamAccessOptions } from "./stream-access.js";

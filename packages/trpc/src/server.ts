@@ -48,9 +48,10 @@ export const startPanelServer = async (options: PanelServerOptions): Promise<Pan
     basePath: `${TRPC_PATH}/`,
     maxBodySize: options.maxBodySize ?? 1024 * 1024,
     maxBatchSize: options.maxBatchSize ?? 20,
-    createContext: async ({ req }) => ({
+    createContext: async ({ req, res }) => ({
       actor: await options.authenticate({ headers: req.headers }),
       services: options.services,
+      disconnect: () => res.destroy(),
     }),
     onError: ({ error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(error.cause ?? error);

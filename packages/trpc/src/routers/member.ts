@@ -8,6 +8,7 @@ import {
   ExportConversationInput,
   exportConversationCsv,
   getPanel,
+  isDomainError,
   listEvents,
   OmoUnbindInput,
   PanelGetInput,
@@ -58,14 +59,26 @@ export const memberRouter = {
       input,
       signal,
     }) {
-      for await (const { id, change } of ctx.services.changes.subscribe({
-        teamId: ctx.actor.teamId,
-        conversationId: input.conversationId ?? null,
-        lastEventId: input.lastEventId ?? null,
-        signal,
-      })) {
-        yield tracked(id, change);
+      // Issue 14 B: the stream lives only as long as the member's access does.
+      const grant = ctx.services.streamAccess.watch(ctx.actor);
+      try {
+        for await (const { id, change } of ctx.services.changes.subscribe({
+          teamId: ctx.actor.teamId,
+          conversationId: input.conversationId ?? null,
+          lastEventId: input.lastEventId ?? null,
+          signal: signal === undefined ? grant.signal : AbortSignal.any([signal, grant.signal]),
+          disconnect: ctx.disconnect,
+        })) {
+          yield tracked(id, change);
+        }
+      } catch (error) {
+        throw isDomainError(error) ? toTRPCError(error) : error;
+      } finally {
+        grant.release();
       }
+      // The final event says why the stream ended (revoked, removed, role lost).
+      const ending = grant.ending();
+      if (ending !== null) throw toTRPCError(ending);
     }),
   }),
   profile: router({
