@@ -38,12 +38,11 @@ export interface PanelHost {
 
 /**
  * The composition root of the panel over one database: credentials from the database,
- * signed download links, a per-team export limit, the live change stream, the file mailer
+ * stored download links, the per-team export limit (in the database), the live change stream, the file mailer
  * and the email export worker, served by the tRPC server with its downloads route.
  */
 export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHost> => {
   const { database } = options;
-  // Links live one minute, so a fresh key per process is enough: a restart only expires them.
   const mailer = fileMailer(options.mailDir, {
     from: "客服中心 <service@sunny-select.example.tw>",
   });
