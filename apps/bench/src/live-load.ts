@@ -4,8 +4,6 @@ import { CHANGES_CHANNEL, createDatabase, type Database, schema } from "@custome
 import {
   authenticateWithCredentials,
   createChangeStream,
-  createDownloadSigner,
-  createExportLimiter,
   createPanelServices,
   issueCredential,
   startPanelServer,
@@ -131,8 +129,6 @@ const run = async (database: Database) => {
   const services = createPanelServices({
     database,
     mailer: { send: () => Effect.void },
-    downloads: createDownloadSigner({ secret: "live-load bench secret, long enough" }),
-    exportLimiter: createExportLimiter({ limit: 1_000 }),
     changes,
   });
   const server = await startPanelServer({

@@ -6,6 +6,7 @@ import type {
   DomainError,
   IdempotencyKeyReused,
   NotFound,
+  RateLimited,
 } from "./domain/errors.js";
 import type {
   ConversationId,
@@ -472,8 +473,8 @@ export interface EmailExportJob {
 export class ExportOutbox extends Context.Tag("customer-panel/ExportOutbox")<
   ExportOutbox,
   {
-    /** Queues a job. */
-    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void>;
+    /** Queues a job, or refuses with RateLimited (writing nothing) when the team's export limit is spent. */
+    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void, RateLimited>;
   }
 >() {}
 

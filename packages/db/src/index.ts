@@ -23,10 +23,25 @@ export {
   revokeCredentialById,
 } from "./repositories/credentials.js";
 export {
+  type DownloadLinkUse,
+  insertDownloadLink,
+  type NewDownloadLink,
+  type UsableDownloadLink,
+  useDownloadLink,
+} from "./repositories/download-links.js";
+export {
   claimPendingExports,
   markExportFailed,
   markExportSent,
 } from "./repositories/export-outbox.js";
+export {
+  checkExportQuota,
+  DEFAULT_EXPORT_QUOTA,
+  type ExportQuota,
+  makeLimitedExportOutbox,
+  type QuotaAnswer,
+  takeExportQuota,
+} from "./repositories/export-quota.js";
 export {
   type HolderStanding,
   holderStanding,

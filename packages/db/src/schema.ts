@@ -516,3 +516,49 @@ export const panelChanges = pgTable(
     ),
   ],
 );
+
+/**
+ * Issue 14: a team's recent exports, the one export limit shared by every server process.
+ * A take deletes the team's takes older than the window first, so a team holds at most
+ * `limit` rows.
+ */
+export const exportTakes = pgTable(
+  "export_takes",
+  {
+    teamId: uuid()
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    takenAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("export_takes_team_taken_idx").on(t.teamId, t.takenAt)],
+);
+
+/**
+ * Issue 14: download links. The URL carries 32 random bytes; only their SHA-256 is stored,
+ * with who made the link, with which credential, for what, until when and how often it was
+ * used. Removing the member or the credential removes the link (cascade).
+ */
+export const downloadLinks = pgTable(
+  "download_links",
+  {
+    tokenHash: text().primaryKey(),
+    teamId: uuid().notNull(),
+    memberId: uuid().notNull(),
+    /** The credential that made the link; revoking it ends the link (null: a host without credentials). */
+    credentialId: uuid().references(() => credentials.id, { onDelete: "cascade" }),
+    client: text().notNull(),
+    request: jsonb().notNull(),
+    fileName: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    uses: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.teamId, t.memberId],
+      foreignColumns: [members.teamId, members.id],
+    }).onDelete("cascade"),
+    // Expired links are swept oldest first.
+    index("download_links_expires_idx").on(t.expiresAt),
+  ],
+);

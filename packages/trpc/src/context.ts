@@ -8,7 +8,7 @@ import type {
   PanelChange,
   TeamId,
 } from "@customer-panel/core";
-import type { Database, DatabasePorts } from "@customer-panel/db";
+import type { Database, DatabasePorts, ExportQuota } from "@customer-panel/db";
 import type { Layer } from "effect";
 
 /** A request as authentication sees it: headers only (no body, no input). */
@@ -35,18 +35,21 @@ export interface DownloadLink {
   readonly expiresAt: Date;
 }
 
-/** Signs download links for a member; the download route verifies them and authorises again. */
-export interface DownloadSigner {
-  /** A link valid for a short time, only for this member. */
-  readonly sign: (actor: MemberActor, request: DownloadRequest, fileName: string) => DownloadLink;
-}
-
-/** Per-team limit on exports (R4, L7): true when one more is allowed now. */
-export interface ExportLimiter {
-  /** Counts one export for the team; answers how long to wait when over the limit. */
-  readonly take: (
-    teamId: TeamId,
-  ) => { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+/**
+ * Makes download links for a member. A link is a bearer link: whoever holds its URL may
+ * download during its short lifetime, while its member is in the team, the credential
+ * that made it is not revoked and the member's current role allows the export.
+ */
+export interface DownloadLinks {
+  /** Takes one export of the team's limit and stores the link; refused when the limit is spent. */
+  readonly create: (
+    actor: MemberActor,
+    request: DownloadRequest,
+    fileName: string,
+  ) => Promise<
+    | { readonly allowed: true; readonly link: DownloadLink }
+    | { readonly allowed: false; readonly retryAfterSeconds: number }
+  >;
 }
 
 /** One panel change with its resumable id (B6). */
@@ -80,8 +83,9 @@ export interface PanelServices {
   readonly database: Database;
   /** core's ports on this database, plus the mailer. */
   readonly layer: Layer.Layer<DatabasePorts | Mailer>;
-  readonly downloads: DownloadSigner;
-  readonly exportLimiter: ExportLimiter;
+  readonly downloads: DownloadLinks;
+  /** The export limit of every team, kept in the database (one for every server process). */
+  readonly exportQuota: ExportQuota;
   readonly changes: ChangeStream;
   /** Re-authorises open streams (issue 14 B). */
   readonly streamAccess: StreamAccess;

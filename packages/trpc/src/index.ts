@@ -24,9 +24,8 @@ export {
   type ChangeSubscription,
   createContextInner,
   type DownloadLink,
+  type DownloadLinks,
   type DownloadRequest,
-  type DownloadSigner,
-  type ExportLimiter,
   type PanelContext,
   type PanelServices,
   type StreamAccess,
@@ -34,18 +33,24 @@ export {
   type TrackedChange,
 } from "./context.js";
 export {
-  contentDisposition,
-  createDownloadSigner,
+  createDownloadLinks,
+  DOWNLOAD_TOKEN,
   DOWNLOADS_PATH,
+  type DownloadLinkOptions,
+  hashDownloadToken,
+} from "./download-links.js";
+export {
+  contentDisposition,
   type DownloadOutcome,
   type DownloadRouteOptions,
-  type DownloadSignerOptions,
-  type DownloadTokenPayload,
   downloadRoute,
-  verifyDownloadToken,
-} from "./downloads.js";
+} from "./download-route.js";
+export {
+  createDownloadSlots,
+  type DownloadSlotOptions,
+  type DownloadSlots,
+} from "./download-slots.js";
 export { formatPanelError, type PanelErrorData, TRPC_CODE_OF, toTRPCError } from "./errors.js";
-export { createExportLimiter, type ExportLimiterOptions } from "./export-limiter.js";
 export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
 export {
   type ClosableMailer,

@@ -1,5 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { RateLimited } from "@customer-panel/core";
+import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Authenticate, PanelServices } from "./context.js";
 import { appRouter } from "./router.js";
@@ -38,6 +40,16 @@ export interface PanelServer {
   readonly close: () => Promise<void>;
 }
 
+/** The longest wait any RATE_LIMITED error of a response asks for, in seconds, or null. */
+const retryAfterOf = (errors: readonly TRPCError[]): number | null => {
+  let wait: number | null = null;
+  for (const error of errors) {
+    const cause = error.cause;
+    if (cause instanceof RateLimited) wait = Math.max(wait ?? 0, cause.retryAfterSeconds);
+  }
+  return wait;
+};
+
 /** Path prefix of the tRPC handler. */
 export const TRPC_PATH = "/trpc";
 
@@ -53,6 +65,11 @@ export const startPanelServer = async (options: PanelServerOptions): Promise<Pan
       services: options.services,
       disconnect: () => res.destroy(),
     }),
+    // RATE_LIMITED says when to come back, as a header too (RFC 9110 Retry-After).
+    responseMeta: ({ errors }) => {
+      const wait = retryAfterOf(errors);
+      return wait === null ? {} : { headers: { "retry-after": String(wait) } };
+    },
     onError: ({ error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(error.cause ?? error);
     },

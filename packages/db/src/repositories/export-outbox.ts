@@ -23,22 +23,25 @@ export const MAX_EXPORT_ATTEMPTS = 5;
 // A stored error is for operators; a transport may say a lot, the row keeps the start.
 const MAX_ERROR_LENGTH = 1_000;
 
-/** The ExportOutbox port on PGlite or PostgreSQL. */
+/**
+ * Queues one email export. Insert … select: a conversation deleted since the request was
+ * authorised queues nothing — exactly what its deletion would have done to the job (B5).
+ */
+export const enqueueEmailExport = async (db: Db, job: EmailExportJob): Promise<void> => {
+  await db.execute(sql`
+    insert into email_exports (id, team_id, conversation_id, recipient,
+      requested_by_member_id, requested_by_name, requested_at)
+    select ${job.exportId}::uuid, team_id, id, ${job.to}::text,
+      ${job.requestedBy.memberId}::uuid, ${job.requestedBy.memberName}::text,
+      ${job.requestedAt.toISOString()}::timestamptz
+    from conversations
+    where team_id = ${job.teamId} and id = ${job.conversationId}
+  `);
+};
+
+/** The ExportOutbox port on PGlite or PostgreSQL, without an export limit. */
 export const makeExportOutbox = (db: Db): Context.Tag.Service<typeof ExportOutbox> => ({
-  enqueue: (job) =>
-    query(async () => {
-      // Insert … select: a conversation deleted since the request was authorised queues
-      // nothing — exactly what its deletion would have done to the queued job (B5).
-      await db.execute(sql`
-        insert into email_exports (id, team_id, conversation_id, recipient,
-          requested_by_member_id, requested_by_name, requested_at)
-        select ${job.exportId}::uuid, team_id, id, ${job.to}::text,
-          ${job.requestedBy.memberId}::uuid, ${job.requestedBy.memberName}::text,
-          ${job.requestedAt.toISOString()}::timestamptz
-        from conversations
-        where team_id = ${job.teamId} and id = ${job.conversationId}
-      `);
-    }),
+  enqueue: (job) => query(() => enqueueEmailExport(db, job)),
 });
 
 /** How long a claim keeps other workers away from a job, unless marked sooner. */

@@ -131,7 +131,7 @@ describe.each(postgresServers)(
       expect(await exportedEvents(bigConversation)).toBe(0);
       expect(await exportTimeSet(bigConversation)).toBe(false);
 
-      // Same secret, new process: the signed link is still good until it expires.
+      // New process, same database: the stored link is still good until it expires.
       const second = await startCrashServer({ DATABASE_URL: store.url, SECRET });
       const again = await fetch(`${second.url}${link.url}`);
       expect(again.status).toBe(200);
