@@ -472,8 +472,11 @@ export interface EmailExportJob {
 export class ExportOutbox extends Context.Tag("customer-panel/ExportOutbox")<
   ExportOutbox,
   {
-    /** Queues a job. */
-    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void>;
+    /**
+     * Queues a job. NotFound when the conversation is not the team's — including one a
+     * concurrent delete erased first (issue 14 C): the request then answers like a missing id.
+     */
+    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void, NotFound>;
   }
 >() {}
 
