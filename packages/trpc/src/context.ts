@@ -82,6 +82,8 @@ export interface PanelServices {
 export interface PanelContext {
   readonly actor: Actor | null;
   readonly services: PanelServices;
+  /** D: unexpected errors show their stack to the client (a host's debugging switch; off). */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** The transport-free context (server-side callers and tests). */

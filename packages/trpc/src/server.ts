@@ -27,6 +27,11 @@ export interface PanelServerOptions extends ServerLimits {
   readonly routes?: readonly ExtraRoute[];
   /** Called with every unexpected error (logs); never shown to clients. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * D: answers to unexpected errors carry their stack (which can hold SQL and its parameters).
+   * For a developer's own machine only; default false, whatever NODE_ENV says.
+   */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** A running server. */
@@ -51,6 +56,7 @@ export const startPanelServer = async (options: PanelServerOptions): Promise<Pan
     createContext: async ({ req }) => ({
       actor: await options.authenticate({ headers: req.headers }),
       services: options.services,
+      exposeErrorDetails: options.exposeErrorDetails === true,
     }),
     onError: ({ error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(error.cause ?? error);
