@@ -4,6 +4,7 @@ import type { MemberId } from "../domain/ids.js";
 import type { IntegrationActor, OrderItem } from "../domain/model.js";
 import type { Channel, SenderType } from "../domain/vocabulary.js";
 import { ChangeFeed, Directory, Ingestion } from "../ports.js";
+import { refuseFutureInstants } from "../rules/future-instants.js";
 import { decideIngestedMessage } from "../rules/ingress.js";
 import { whatsAppPhone } from "../rules/phone-number.js";
 import { decidePresence, type PresenceSignal } from "../rules/presence.js";
@@ -38,6 +39,9 @@ export const ingestMessage = (
 ) =>
   Effect.gen(function* () {
     const now = new Date(yield* Clock.currentTimeMillis);
+    if (input.sentAt !== undefined) {
+      yield* refuseFutureInstants([{ field: "sentAt", at: input.sentAt }], now);
+    }
     let agent = null;
     if (input.sender === "agent") {
       if (input.agentId === undefined) return yield* Effect.fail(NotFound.of("member"));
@@ -151,6 +155,10 @@ export const ingestOrders = (
 ) =>
   Effect.gen(function* () {
     const at = new Date(yield* Clock.currentTimeMillis);
+    yield* refuseFutureInstants(
+      input.orders.map((o, i) => ({ field: `orders.${i}.placedAt`, at: o.placedAt })),
+      at,
+    );
     const ingestion = yield* Ingestion;
     return yield* ingestion.commerce(
       actor.teamId,
