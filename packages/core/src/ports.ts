@@ -373,6 +373,12 @@ export interface IncomingMessage {
   readonly newCustomer: Pick<Profile, "displayName" | "phone">;
   readonly waId: string | null;
   readonly businessScopedId: string | null;
+  /**
+   * The channel's own message id and what it stands for: a message stored with this id in the
+   * sender's conversation is answered again instead of stored twice; a different message with
+   * it is IdempotencyKeyReused. Absent or null: no idempotency.
+   */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string } | null;
 }
 
 /** Where an ingested message landed. */
@@ -381,6 +387,8 @@ export interface IngestedMessage {
   readonly conversationId: ConversationId;
   readonly customerId: CustomerId;
   readonly createdConversation: boolean;
+  /** True when this answers a retry of a message already stored (its first answer). */
+  readonly replayed: boolean;
 }
 
 /** Everything integrations push in. */
@@ -402,7 +410,7 @@ export class Ingestion extends Context.Tag("customer-panel/Ingestion")<
           readonly assigneeId: MemberId | null;
         } | null,
       ) => Either.Either<StateDecision, ConversationBlocked>,
-    ) => Effect.Effect<IngestedMessage, ConversationBlocked>;
+    ) => Effect.Effect<IngestedMessage, ConversationBlocked | IdempotencyKeyReused>;
     /**
      * L6: runs `decide` on the webchat visitor's conversation and stores the presence;
      * NotFound("conversation") when the team has no such visitor.

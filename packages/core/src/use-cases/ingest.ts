@@ -15,6 +15,21 @@ export interface IngestIdentityRef {
   readonly externalUserId: string;
 }
 
+// What a channel message id stands for: same id, other message → refused. A time the
+// integration left out is not part of it (the server's clock differs between retries).
+const messageFingerprintOf = (input: {
+  readonly sender: SenderType;
+  readonly content: string;
+  readonly sentAt?: Date | undefined;
+  readonly agentId?: MemberId | undefined;
+}): string =>
+  JSON.stringify([
+    input.sender,
+    input.content,
+    input.agentId ?? null,
+    input.sentAt?.toISOString() ?? null,
+  ]);
+
 /** The fallback name of a customer first seen on a channel without a name. */
 const defaultNameOf = (ref: IngestIdentityRef): string =>
   `${ref.channel} ${ref.externalUserId.slice(-6)}`;
@@ -35,6 +50,7 @@ export const ingestMessage = (
     readonly displayName?: string | undefined;
     readonly waId?: string | undefined;
     readonly businessScopedId?: string | undefined;
+    readonly externalMessageId?: string | undefined;
   },
 ) =>
   Effect.gen(function* () {
@@ -67,9 +83,15 @@ export const ingestMessage = (
         },
         waId: isWhatsApp ? (input.waId ?? null) : null,
         businessScopedId: isWhatsApp ? (input.businessScopedId ?? null) : null,
+        idempotency:
+          input.externalMessageId === undefined
+            ? null
+            : { key: input.externalMessageId, fingerprint: messageFingerprintOf(input) },
       },
       (conversation) => decideIngestedMessage(conversation, input.sender),
     );
+    // A replay changed nothing: its change was published the first time.
+    if (stored.replayed) return stored;
     const feed = yield* ChangeFeed;
     yield* feed.publish({
       teamId: actor.teamId,
