@@ -7,6 +7,7 @@ export {
   CHANGES_CHANNEL,
   createDatabase,
   type Database,
+  DatabaseFolderDamaged,
   type DatabaseOptions,
   type Db,
   fromPglite,

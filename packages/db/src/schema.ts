@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -219,6 +220,10 @@ export const messages = pgTable(
     sentAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
     /** Arrival order: a bot's reply often carries the same instant as the message it answers. */
     seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity(),
+    /** The channel's own id of the message (ingest idempotency), when the integration sent it. */
+    externalMessageId: text(),
+    /** What `externalMessageId` stands for (sender, content, agent, sent time), to refuse reuse. */
+    requestFingerprint: text(),
   },
   (t) => [
     foreignKey({
@@ -230,6 +235,10 @@ export const messages = pgTable(
     // L9 search by message text, any script.
     index("messages_content_trgm_idx").using("gin", t.content.op("gin_trgm_ops")),
     check("messages_sender_check", sql`${t.sender} in ('bot','customer','agent')`),
+    // A channel message id is stored once per conversation (= per team and channel identity).
+    uniqueIndex("messages_conversation_external_id_idx")
+      .on(t.conversationId, t.externalMessageId)
+      .where(sql`${t.externalMessageId} is not null`),
   ],
 );
 

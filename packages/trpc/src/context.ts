@@ -113,6 +113,8 @@ export interface PanelContext {
   readonly services: PanelServices;
   /** Cuts this request's connection at once (set by the HTTP server; absent in-process). */
   readonly disconnect?: () => void;
+  /** D: unexpected errors show their stack to the client (a host's debugging switch; off). */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** The transport-free context (server-side callers and tests). */

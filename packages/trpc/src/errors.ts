@@ -48,11 +48,12 @@ const GENERIC_MESSAGE = "Something went wrong on our side.";
 /**
  * The error shape clients see: tRPC's, plus the domain code and field errors. An
  * unexpected failure (a driver error, a bug) answers a generic message: no SQL,
- * constraint name or driver text ever reaches a client; the stack only in development.
+ * constraint name or driver text ever reaches a client. The stack (which may hold SQL and its
+ * parameters) only when the host turned `exposeDetails` on — never by NODE_ENV.
  */
 export const formatPanelError = <S extends { message: string; data: object }>(
   opts: { shape: S; error: TRPCError },
-  isDev: boolean,
+  exposeDetails: boolean,
 ): S & { data: PanelErrorData } => {
   const { shape, error } = opts;
   const cause = error.cause;
@@ -73,6 +74,7 @@ export const formatPanelError = <S extends { message: string; data: object }>(
     message = GENERIC_MESSAGE;
   }
   const data: Record<string, unknown> = { ...shape.data, domainCode, fields };
-  if (!isDev) delete data.stack;
+  delete data.stack;
+  if (exposeDetails && error.stack !== undefined) data.stack = error.stack;
   return { ...shape, message, data: data as S["data"] & PanelErrorData };
 };

@@ -29,6 +29,11 @@ export interface PanelServerOptions extends ServerLimits {
   readonly routes?: readonly ExtraRoute[];
   /** Called with every unexpected error (logs); never shown to clients. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * D: answers to unexpected errors carry their stack (which can hold SQL and its parameters).
+   * For a developer's own machine only; default false, whatever NODE_ENV says.
+   */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** A running server. */
@@ -64,6 +69,7 @@ export const startPanelServer = async (options: PanelServerOptions): Promise<Pan
       actor: await options.authenticate({ headers: req.headers }),
       services: options.services,
       disconnect: () => res.destroy(),
+      exposeErrorDetails: options.exposeErrorDetails === true,
     }),
     // RATE_LIMITED says when to come back, as a header too (RFC 9110 Retry-After).
     responseMeta: ({ errors }) => {

@@ -281,11 +281,11 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
         if (exported.format !== "csv") throw new Error("expected a CSV link");
         const res = await download(server, exported.url);
         const rows = parse(res.body, { bom: true }) as string[][];
-        expect(rows[0]).toEqual(["time", "sender_type", "name", "content"]);
+        expect(rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
         expect(rows.slice(1).map((r) => r.slice(1))).toEqual([
-          ["customer", "", "你好，我想查詢訂單"],
-          ["agent", "客服 小美", "您好，請提供訂單編號，謝謝！"],
-          ["bot", "", "感謝您的耐心等候"],
+          ["customer", "", "你好，我想查詢訂單", "+08:00"],
+          ["agent", "客服 小美", "您好，請提供訂單編號，謝謝！", "+08:00"],
+          ["bot", "", "感謝您的耐心等候", "+08:00"],
         ]);
         expect(rows[1]?.[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       });

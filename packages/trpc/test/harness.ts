@@ -52,6 +52,8 @@ export interface TestServerOptions {
   readonly maxBodySize?: number;
   readonly maxBatchSize?: number;
   readonly downloadTtlMs?: number;
+  /** D: answers carry the stack of unexpected errors (default off). */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** How a client presents its secret. */
@@ -132,6 +134,9 @@ export const startTestServer = async (
     ],
     ...(options.maxBodySize !== undefined && { maxBodySize: options.maxBodySize }),
     ...(options.maxBatchSize !== undefined && { maxBatchSize: options.maxBatchSize }),
+    ...(options.exposeErrorDetails !== undefined && {
+      exposeErrorDetails: options.exposeErrorDetails,
+    }),
     onError: (error) => errors.push(error),
   });
   const trpcUrl = `${server.url}${TRPC_PATH}`;

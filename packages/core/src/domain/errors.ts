@@ -218,7 +218,7 @@ export class ConversationBlocked extends Data.TaggedError("ConversationBlocked")
 
 /** T8: an idempotency key sent again with a different request. */
 export class IdempotencyKeyReused extends Data.TaggedError("IdempotencyKeyReused")<{
-  readonly field: "idempotencyKey";
+  readonly field: "idempotencyKey" | "externalMessageId";
   readonly message: string;
 }> {
   /** Stable code. */
@@ -228,6 +228,13 @@ export class IdempotencyKeyReused extends Data.TaggedError("IdempotencyKeyReused
     return new IdempotencyKeyReused({
       field: "idempotencyKey",
       message: "This idempotency key was already used for a different request.",
+    });
+  }
+  /** The refusal of a channel message id already stored with a different message. */
+  static ofMessage(): IdempotencyKeyReused {
+    return new IdempotencyKeyReused({
+      field: "externalMessageId",
+      message: "This message id was already used for a different message.",
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { EmailExportJob, ExportOutbox } from "@customer-panel/core";
-import { RateLimited } from "@customer-panel/core";
+import { NotFound, RateLimited } from "@customer-panel/core";
 import { sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";
@@ -72,9 +72,11 @@ export const makeLimitedExportOutbox = (
   quota: ExportQuota,
 ): Context.Tag.Service<typeof ExportOutbox> => ({
   enqueue: (job: EmailExportJob) =>
-    transact<void, RateLimited>(db, async (tx, refuse) => {
+    transact<void, RateLimited | NotFound>(db, async (tx, refuse) => {
       const answer = await takeExportQuota(tx as unknown as Db, job.teamId, quota, job.requestedAt);
       if (!answer.allowed) refuse(RateLimited.of(answer.retryAfterSeconds));
-      await enqueueEmailExport(tx as unknown as Db, job);
+      // A conversation erased meanwhile rolls the take back with the refusal.
+      if (!(await enqueueEmailExport(tx as unknown as Db, job)))
+        refuse(NotFound.of("conversation"));
     }),
 });

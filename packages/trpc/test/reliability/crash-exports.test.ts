@@ -136,7 +136,7 @@ describe.each(postgresServers)(
       const again = await fetch(`${second.url}${link.url}`);
       expect(again.status).toBe(200);
       const rows = parse(await again.text(), { bom: true }) as string[][];
-      expect(rows[0]).toEqual(["time", "sender_type", "name", "content"]);
+      expect(rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
       expect(rows).toHaveLength(TRANSCRIPT_ROWS + 1);
       expect(rows.at(-1)?.[3]).toBe(`第 ${TRANSCRIPT_ROWS} 則訊息：請問訂單什麼時候出貨？`);
       expect(await until(async () => (await exportedEvents(bigConversation)) === 1)).toBe(true);
