@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { DatabaseFolderDamaged } from "@customer-panel/db";
 import { serve } from "./serve.js";
 import { runWalkthrough } from "./walkthrough.js";
 
@@ -70,6 +71,7 @@ const runDemo = async () => {
 
 const command = args[0] === "serve" ? runServe : runDemo;
 command().catch((error: unknown) => {
-  console.error(error);
+  // A damaged data folder: its message says which and what to do; PGlite's cause is noise.
+  console.error(error instanceof DatabaseFolderDamaged ? error.message : error);
   process.exit(1);
 });

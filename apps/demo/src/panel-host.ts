@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
 import type { Database } from "@customer-panel/db";
 import {
   authenticateWithCredentials,
   type ClosableChangeStream,
   createChangeStream,
-  createDownloadSigner,
-  createExportLimiter,
   createPanelServices,
   downloadRoute,
   type ExportWorker,
@@ -41,13 +38,11 @@ export interface PanelHost {
 
 /**
  * The composition root of the panel over one database: credentials from the database,
- * signed download links, a per-team export limit, the live change stream, the file mailer
+ * stored download links, the per-team export limit (in the database), the live change stream, the file mailer
  * and the email export worker, served by the tRPC server with its downloads route.
  */
 export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHost> => {
   const { database } = options;
-  // Links live one minute, so a fresh key per process is enough: a restart only expires them.
-  const downloadSecret = randomBytes(32);
   const mailer = fileMailer(options.mailDir, {
     from: "客服中心 <service@sunny-select.example.tw>",
   });
@@ -56,8 +51,6 @@ export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHo
   const services = createPanelServices({
     database,
     mailer,
-    downloads: createDownloadSigner({ secret: downloadSecret }),
-    exportLimiter: createExportLimiter(),
     changes,
   });
   const server = await startPanelServer({
@@ -65,7 +58,7 @@ export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHo
     authenticate: authenticateWithCredentials(database),
     port: options.port ?? 0,
     host: options.host ?? "127.0.0.1",
-    routes: [downloadRoute(services, downloadSecret, { onError })],
+    routes: [downloadRoute(services, { onError })],
     onError,
   });
   const worker = startExportWorker({

@@ -230,7 +230,7 @@ describe("walkthrough (pnpm demo) through the tRPC client: P1–P5, E1–E2, T2�
     const text = readFileSync(String(csv.file), "utf8");
     expect(text.startsWith(BOM)).toBe(true);
     const rows = parse(text, { bom: true }) as string[][];
-    expect(rows[0]).toEqual(["time", "sender_type", "name", "content"]);
+    expect(rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
     expect(rows.slice(1).map((r) => r[1])).toEqual(["customer", "bot", "agent", "customer"]);
     expect(rows[3]?.[2]).toBe(result.world.sunny.members.cs_agent.name);
     const eml = value("export.delivered");

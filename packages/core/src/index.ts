@@ -11,6 +11,7 @@ export * from "./domain/vocabulary.js";
 export * from "./ports.js";
 export * from "./rules/capabilities.js";
 export * from "./rules/conversation-state.js";
+export * from "./rules/future-instants.js";
 export * from "./rules/ingress.js";
 export * from "./rules/orders-visibility.js";
 export * from "./rules/permissions-doc.js";

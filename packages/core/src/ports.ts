@@ -6,6 +6,7 @@ import type {
   DomainError,
   IdempotencyKeyReused,
   NotFound,
+  RateLimited,
 } from "./domain/errors.js";
 import type {
   ConversationId,
@@ -373,6 +374,12 @@ export interface IncomingMessage {
   readonly newCustomer: Pick<Profile, "displayName" | "phone">;
   readonly waId: string | null;
   readonly businessScopedId: string | null;
+  /**
+   * The channel's own message id and what it stands for: a message stored with this id in the
+   * sender's conversation is answered again instead of stored twice; a different message with
+   * it is IdempotencyKeyReused. Absent or null: no idempotency.
+   */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string } | null;
 }
 
 /** Where an ingested message landed. */
@@ -381,6 +388,8 @@ export interface IngestedMessage {
   readonly conversationId: ConversationId;
   readonly customerId: CustomerId;
   readonly createdConversation: boolean;
+  /** True when this answers a retry of a message already stored (its first answer). */
+  readonly replayed: boolean;
 }
 
 /** Everything integrations push in. */
@@ -402,7 +411,7 @@ export class Ingestion extends Context.Tag("customer-panel/Ingestion")<
           readonly assigneeId: MemberId | null;
         } | null,
       ) => Either.Either<StateDecision, ConversationBlocked>,
-    ) => Effect.Effect<IngestedMessage, ConversationBlocked>;
+    ) => Effect.Effect<IngestedMessage, ConversationBlocked | IdempotencyKeyReused>;
     /**
      * L6: runs `decide` on the webchat visitor's conversation and stores the presence;
      * NotFound("conversation") when the team has no such visitor.
@@ -472,8 +481,12 @@ export interface EmailExportJob {
 export class ExportOutbox extends Context.Tag("customer-panel/ExportOutbox")<
   ExportOutbox,
   {
-    /** Queues a job. */
-    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void>;
+    /**
+     * Queues a job, or refuses writing nothing: RateLimited when the team's export limit is
+     * spent; NotFound when the conversation is not the team's — including one a concurrent
+     * delete erased first (issue 14 C), so the request answers like a missing id.
+     */
+    readonly enqueue: (job: EmailExportJob) => Effect.Effect<void, RateLimited | NotFound>;
   }
 >() {}
 

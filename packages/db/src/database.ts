@@ -18,6 +18,9 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.m
 /** Notification channel of panel changes (B6). */
 export const CHANGES_CHANNEL = "customer_panel_changes";
 
+/** `application_name` of the LISTEN connection (operators and tests find its backend by it). */
+export const LISTEN_APPLICATION_NAME = "customer-panel-listen";
+
 /** Where the data lives: in memory, a PGlite folder, or a PostgreSQL server. */
 export interface DatabaseOptions {
   /** `postgres://…` for a server; a folder path (or `file://…`) for persisted PGlite; nothing for in-memory PGlite. */
@@ -37,10 +40,15 @@ export interface Database {
   readonly db: Db;
   /** Applies the committed migrations; applying twice is harmless. */
   readonly migrate: () => Promise<void>;
-  /** Subscribes to a notification channel; resolves to an unsubscribe function. */
+  /**
+   * Subscribes to a notification channel; resolves to an unsubscribe function. `onLost`
+   * is called once when the subscription dies on its own (PostgreSQL dropped the
+   * connection): nothing is heard after it, and the caller must listen again.
+   */
   readonly listen: (
     channel: string,
     onPayload: (payload: string) => void,
+    onLost?: (error: unknown) => void,
   ) => Promise<() => Promise<void>>;
   /** Closes the pool or the PGlite instance (an open PGlite keeps Node alive). */
   readonly close: () => Promise<void>;
@@ -53,15 +61,74 @@ const isServerUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 // Two API servers may start at once on one PostgreSQL: the migration runs under an advisory lock.
 const MIGRATION_LOCK = 7_215_342_901;
 
+/** A PGlite folder that can not be opened or read: damaged, or not a PGlite database. */
+export class DatabaseFolderDamaged extends Error {
+  /** Stable code for hosts and logs. */
+  readonly code = "DATABASE_FOLDER_DAMAGED" as const;
+  constructor(
+    /** The folder that failed. */
+    readonly folder: string,
+    cause: unknown,
+  ) {
+    super(
+      `The PGlite database folder ${folder} is damaged or is not a PGlite database ` +
+        `(${describe(cause)}). Nothing was served from it: restore the folder from a backup, ` +
+        "or start with an empty folder.",
+      { cause },
+    );
+    this.name = "DatabaseFolderDamaged";
+  }
+}
+
+// PGlite's start-up failures are Emscripten objects or errors; a short line of what it said.
+const describe = (cause: unknown): string => {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line || "no detail";
+};
+
+/**
+ * Reads what every request needs before a folder is served: each of the panel's tables is
+ * resolved (catalog lookups through the catalog indexes) and its first row read. Bounded: one
+ * `limit 1` query per table. A truncated catalog file fails here instead of on every request.
+ */
+const checkFolder = async (pglite: PGlite): Promise<void> => {
+  const tables = await pglite.query<{ schema: string; name: string }>(
+    `select n.nspname as schema, c.relname as name
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname in ('public', 'drizzle') and c.relkind in ('r', 'p') order by 1, 2`,
+  );
+  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  for (const { schema, name } of tables.rows) {
+    await pglite.query(`select * from ${quoted(schema)}.${quoted(name)} limit 1`);
+  }
+};
+
+const openFolder = async (dataDir: string): Promise<PGlite> => {
+  let pglite: PGlite | undefined;
+  try {
+    pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    await checkFolder(pglite);
+    return pglite;
+  } catch (cause) {
+    await pglite?.close().catch(() => {});
+    throw new DatabaseFolderDamaged(dataDir, cause);
+  }
+};
+
 /**
  * Opens the database. No url or a folder: PGlite (in memory, or persisted in the
- * folder), with pg_trgm loaded. A `postgres://` url: a node-postgres pool.
+ * folder), with pg_trgm loaded; a folder is checked first and a damaged one fails with
+ * {@link DatabaseFolderDamaged} naming it. A `postgres://` url: a node-postgres pool.
  */
 export const createDatabase = async (options: DatabaseOptions = {}): Promise<Database> => {
   const url = options.url;
   if (url !== undefined && isServerUrl(url)) return openServer(url, options);
   const dataDir = url?.startsWith("file://") ? fileURLToPath(url) : url;
-  const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const pglite =
+    dataDir === undefined
+      ? await PGlite.create({ extensions: { pg_trgm } })
+      : await openFolder(dataDir);
   return fromPglite(pglite, options);
 };
 
@@ -120,16 +187,38 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
         client.release();
       }
     },
-    listen: async (channel, onPayload) => {
+    listen: async (channel, onPayload, onLost) => {
       // LISTEN needs one connection of its own for as long as the subscription lives.
-      const client = new pg.Client({ connectionString: url });
-      client.on("error", () => {});
-      await client.connect();
+      const client = new pg.Client({
+        connectionString: url,
+        application_name: LISTEN_APPLICATION_NAME,
+      });
+      // `live` once LISTEN is active; `done` once lost or ended, so onLost fires at most once.
+      let live = false;
+      let done = false;
+      const lost = (error?: unknown) => {
+        if (done) return;
+        done = true;
+        client.end().catch(() => {});
+        if (live) onLost?.(error);
+      };
+      client.on("error", lost);
+      client.on("end", () => lost());
       client.on("notification", (n) => {
         if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
       });
-      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      } catch (error) {
+        done = true;
+        await client.end().catch(() => {});
+        throw error;
+      }
+      if (done) throw new Error("The LISTEN connection was lost while it started.");
+      live = true;
       return async () => {
+        done = true;
         await client.end().catch(() => {});
       };
     },

@@ -7,9 +7,11 @@ export {
   CHANGES_CHANNEL,
   createDatabase,
   type Database,
+  DatabaseFolderDamaged,
   type DatabaseOptions,
   type Db,
   fromPglite,
+  LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
 } from "./database.js";
 export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
@@ -22,14 +24,39 @@ export {
   revokeCredentialById,
 } from "./repositories/credentials.js";
 export {
+  type DownloadLinkUse,
+  insertDownloadLink,
+  type NewDownloadLink,
+  type UsableDownloadLink,
+  useDownloadLink,
+} from "./repositories/download-links.js";
+export {
   claimPendingExports,
   markExportFailed,
   markExportSent,
 } from "./repositories/export-outbox.js";
 export {
+  checkExportQuota,
+  DEFAULT_EXPORT_QUOTA,
+  type ExportQuota,
+  makeLimitedExportOutbox,
+  type QuotaAnswer,
+  takeExportQuota,
+} from "./repositories/export-quota.js";
+export {
+  type HolderStanding,
+  holderStanding,
+  MemberChangeRefused,
+  memberKey,
+  removeMember,
+  type StreamHolder,
+  setMemberRole,
+} from "./repositories/members.js";
+export {
   latestPanelChangeId,
   type PanelChangesQuery,
   panelChangesAfter,
+  panelChangesPage,
   prunePanelChanges,
   type StoredPanelChange,
 } from "./repositories/panel-changes.js";

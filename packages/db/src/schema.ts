@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -219,6 +220,10 @@ export const messages = pgTable(
     sentAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
     /** Arrival order: a bot's reply often carries the same instant as the message it answers. */
     seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity(),
+    /** The channel's own id of the message (ingest idempotency), when the integration sent it. */
+    externalMessageId: text(),
+    /** What `externalMessageId` stands for (sender, content, agent, sent time), to refuse reuse. */
+    requestFingerprint: text(),
   },
   (t) => [
     foreignKey({
@@ -230,6 +235,10 @@ export const messages = pgTable(
     // L9 search by message text, any script.
     index("messages_content_trgm_idx").using("gin", t.content.op("gin_trgm_ops")),
     check("messages_sender_check", sql`${t.sender} in ('bot','customer','agent')`),
+    // A channel message id is stored once per conversation (= per team and channel identity).
+    uniqueIndex("messages_conversation_external_id_idx")
+      .on(t.conversationId, t.externalMessageId)
+      .where(sql`${t.externalMessageId} is not null`),
   ],
 );
 
@@ -514,5 +523,51 @@ export const panelChanges = pgTable(
       "panel_changes_kind_check",
       sql`${t.kind} in ('presence','profile','tags','status','state','message','exported','omo')`,
     ),
+  ],
+);
+
+/**
+ * Issue 14: a team's recent exports, the one export limit shared by every server process.
+ * A take deletes the team's takes older than the window first, so a team holds at most
+ * `limit` rows.
+ */
+export const exportTakes = pgTable(
+  "export_takes",
+  {
+    teamId: uuid()
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    takenAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("export_takes_team_taken_idx").on(t.teamId, t.takenAt)],
+);
+
+/**
+ * Issue 14: download links. The URL carries 32 random bytes; only their SHA-256 is stored,
+ * with who made the link, with which credential, for what, until when and how often it was
+ * used. Removing the member or the credential removes the link (cascade).
+ */
+export const downloadLinks = pgTable(
+  "download_links",
+  {
+    tokenHash: text().primaryKey(),
+    teamId: uuid().notNull(),
+    memberId: uuid().notNull(),
+    /** The credential that made the link; revoking it ends the link (null: a host without credentials). */
+    credentialId: uuid().references(() => credentials.id, { onDelete: "cascade" }),
+    client: text().notNull(),
+    request: jsonb().notNull(),
+    fileName: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    uses: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.teamId, t.memberId],
+      foreignColumns: [members.teamId, members.id],
+    }).onDelete("cascade"),
+    // Expired links are swept oldest first.
+    index("download_links_expires_idx").on(t.expiresAt),
   ],
 );

@@ -95,14 +95,18 @@ describe.each(engines)("export outbox on $name", (engine) => {
       expect(retried).toMatchObject([{ exportId: queued.exportId, attempts: 2 }]);
     });
 
-    it("X2 a job for another team's or a missing conversation queues nothing", async () => {
+    it("X2 a job for another team's or a missing conversation queues nothing and is NotFound", async () => {
       const { db } = await handle.fresh();
       const team = await seedTeam(db);
       const other = await seedTeam(db);
       const { conversationId } = await seedCustomer(db, other);
       const outbox = makeExportOutbox(db);
-      await Effect.runPromise(outbox.enqueue(job(team, conversationId, 1, randomUUID())));
-      await Effect.runPromise(outbox.enqueue(job(team, randomUUID(), 1, randomUUID())));
+      for (const target of [conversationId, randomUUID()]) {
+        const exit = await Effect.runPromise(
+          Effect.either(outbox.enqueue(job(team, target, 1, randomUUID()))),
+        );
+        expect(exit).toMatchObject({ _tag: "Left", left: { code: "NOT_FOUND" } });
+      }
       expect(await db.$count(t.emailExports)).toBe(0);
     });
   });

@@ -170,9 +170,36 @@ describe.each(engines)("Tag reports on $name", (engine) => {
       ) as string[][];
       expect(records[0]).toEqual([...TAG_RECORDS_HEADER]);
       expect(records.slice(1)).toEqual([
-        ["2025-01-10 08:00:00", amy.customerId, "王小明", "VIP", "", "manual", "客服 小美"],
-        ["2025-01-10 09:00:00", amy.customerId, "王小明", "會員", "line", "auto_reply", ""],
-        ["2025-01-11 07:59:59", bob.customerId, "'=Bob", "VIP", "webchat", "manual", "客服 小美"],
+        [
+          "2025-01-10 08:00:00",
+          amy.customerId,
+          "王小明",
+          "VIP",
+          "",
+          "manual",
+          "客服 小美",
+          "+08:00",
+        ],
+        [
+          "2025-01-10 09:00:00",
+          amy.customerId,
+          "王小明",
+          "會員",
+          "line",
+          "auto_reply",
+          "",
+          "+08:00",
+        ],
+        [
+          "2025-01-11 07:59:59",
+          bob.customerId,
+          "'=Bob",
+          "VIP",
+          "webchat",
+          "manual",
+          "客服 小美",
+          "+08:00",
+        ],
       ]);
       const statsCsv = await text(encodeTagStatsCsv(reports.stats(teamId as never, range)));
       expect(statsCsv.startsWith("\uFEFF")).toBe(true);

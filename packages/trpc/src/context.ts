@@ -1,13 +1,14 @@
 import type {
   Actor,
   ConversationId,
+  DomainError,
   IntegrationActor,
   Mailer,
   MemberActor,
   PanelChange,
   TeamId,
 } from "@customer-panel/core";
-import type { Database, DatabasePorts } from "@customer-panel/db";
+import type { Database, DatabasePorts, ExportQuota } from "@customer-panel/db";
 import type { Layer } from "effect";
 
 /** A request as authentication sees it: headers only (no body, no input). */
@@ -34,18 +35,21 @@ export interface DownloadLink {
   readonly expiresAt: Date;
 }
 
-/** Signs download links for a member; the download route verifies them and authorises again. */
-export interface DownloadSigner {
-  /** A link valid for a short time, only for this member. */
-  readonly sign: (actor: MemberActor, request: DownloadRequest, fileName: string) => DownloadLink;
-}
-
-/** Per-team limit on exports (R4, L7): true when one more is allowed now. */
-export interface ExportLimiter {
-  /** Counts one export for the team; answers how long to wait when over the limit. */
-  readonly take: (
-    teamId: TeamId,
-  ) => { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+/**
+ * Makes download links for a member. A link is a bearer link: whoever holds its URL may
+ * download during its short lifetime, while its member is in the team, the credential
+ * that made it is not revoked and the member's current role allows the export.
+ */
+export interface DownloadLinks {
+  /** Takes one export of the team's limit and stores the link; refused when the limit is spent. */
+  readonly create: (
+    actor: MemberActor,
+    request: DownloadRequest,
+    fileName: string,
+  ) => Promise<
+    | { readonly allowed: true; readonly link: DownloadLink }
+    | { readonly allowed: false; readonly retryAfterSeconds: number }
+  >;
 }
 
 /** One panel change with its resumable id (B6). */
@@ -54,18 +58,24 @@ export interface TrackedChange {
   readonly change: PanelChange;
 }
 
+/** What a subscriber asks the change stream for. */
+export interface ChangeSubscription {
+  readonly teamId: TeamId;
+  readonly conversationId: ConversationId | null;
+  readonly lastEventId: string | null;
+  readonly signal: AbortSignal | undefined;
+  /** Cuts the subscriber's connection (one that stopped reading can be ended no other way). */
+  readonly disconnect?: (() => void) | undefined;
+}
+
 /** Live panel changes of one team, fanned out from PostgreSQL notifications (B6). */
 export interface ChangeStream {
   /**
    * Changes of `teamId` (optionally of one conversation) from now on, after those
-   * since `lastEventId` when given; ends when `signal` aborts.
+   * since `lastEventId` when given; ends when `signal` aborts, and fails with
+   * SUBSCRIBER_TOO_SLOW when the subscriber falls too far behind.
    */
-  readonly subscribe: (options: {
-    readonly teamId: TeamId;
-    readonly conversationId: ConversationId | null;
-    readonly lastEventId: string | null;
-    readonly signal: AbortSignal | undefined;
-  }) => AsyncIterable<TrackedChange>;
+  readonly subscribe: (options: ChangeSubscription) => AsyncIterable<TrackedChange>;
 }
 
 /** Everything the procedures need besides the actor; built once per server. */
@@ -73,15 +83,38 @@ export interface PanelServices {
   readonly database: Database;
   /** core's ports on this database, plus the mailer. */
   readonly layer: Layer.Layer<DatabasePorts | Mailer>;
-  readonly downloads: DownloadSigner;
-  readonly exportLimiter: ExportLimiter;
+  readonly downloads: DownloadLinks;
+  /** The export limit of every team, kept in the database (one for every server process). */
+  readonly exportQuota: ExportQuota;
   readonly changes: ChangeStream;
+  /** Re-authorises open streams (issue 14 B). */
+  readonly streamAccess: StreamAccess;
+}
+
+/** How long an open stream may keep going: ended by revocation, removal or a lost role. */
+export interface StreamGrant {
+  /** Aborts when the holder's access ended. */
+  readonly signal: AbortSignal;
+  /** Why it ended (null while it has not). */
+  readonly ending: () => DomainError | null;
+  /** Stops watching (the stream is over). */
+  readonly release: () => void;
+}
+
+/** Watches the members holding open streams and ends the streams whose access ended. */
+export interface StreamAccess {
+  /** Starts watching one stream of `actor`. */
+  readonly watch: (actor: MemberActor) => StreamGrant;
 }
 
 /** The tRPC context: who calls, and the services. */
 export interface PanelContext {
   readonly actor: Actor | null;
   readonly services: PanelServices;
+  /** Cuts this request's connection at once (set by the HTTP server; absent in-process). */
+  readonly disconnect?: () => void;
+  /** D: unexpected errors show their stack to the client (a host's debugging switch; off). */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** The transport-free context (server-side callers and tests). */

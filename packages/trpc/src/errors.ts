@@ -26,6 +26,9 @@ export const TRPC_CODE_OF: { readonly [C in DomainErrorCode]: TRPC_ERROR_CODE_KE
   CONVERSATION_BLOCKED: "FORBIDDEN",
   IDEMPOTENCY_KEY_REUSED: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  CREDENTIAL_REVOKED: "UNAUTHORIZED",
+  MEMBER_REMOVED: "UNAUTHORIZED",
+  SUBSCRIBER_TOO_SLOW: "SERVICE_UNAVAILABLE",
 };
 
 /** A domain error as a tRPC error; the domain error rides along as the cause. */
@@ -45,11 +48,12 @@ const GENERIC_MESSAGE = "Something went wrong on our side.";
 /**
  * The error shape clients see: tRPC's, plus the domain code and field errors. An
  * unexpected failure (a driver error, a bug) answers a generic message: no SQL,
- * constraint name or driver text ever reaches a client; the stack only in development.
+ * constraint name or driver text ever reaches a client. The stack (which may hold SQL and its
+ * parameters) only when the host turned `exposeDetails` on — never by NODE_ENV.
  */
 export const formatPanelError = <S extends { message: string; data: object }>(
   opts: { shape: S; error: TRPCError },
-  isDev: boolean,
+  exposeDetails: boolean,
 ): S & { data: PanelErrorData } => {
   const { shape, error } = opts;
   const cause = error.cause;
@@ -70,6 +74,7 @@ export const formatPanelError = <S extends { message: string; data: object }>(
     message = GENERIC_MESSAGE;
   }
   const data: Record<string, unknown> = { ...shape.data, domainCode, fields };
-  if (!isDev) delete data.stack;
+  delete data.stack;
+  if (exposeDetails && error.stack !== undefined) data.stack = error.stack;
   return { ...shape, message, data: data as S["data"] & PanelErrorData };
 };

@@ -11,6 +11,7 @@ export {
   issueCredential,
   revokeCredential,
 } from "./auth.js";
+export { type KeptListen, keepListening, type ReconnectOptions } from "./change-listener.js";
 export {
   type ChangeStreamOptions,
   type ClosableChangeStream,
@@ -20,28 +21,36 @@ export {
   type Authenticate,
   type AuthRequest,
   type ChangeStream,
+  type ChangeSubscription,
   createContextInner,
   type DownloadLink,
+  type DownloadLinks,
   type DownloadRequest,
-  type DownloadSigner,
-  type ExportLimiter,
   type PanelContext,
   type PanelServices,
+  type StreamAccess,
+  type StreamGrant,
   type TrackedChange,
 } from "./context.js";
 export {
-  contentDisposition,
-  createDownloadSigner,
+  createDownloadLinks,
+  DOWNLOAD_TOKEN,
   DOWNLOADS_PATH,
+  type DownloadLinkOptions,
+  hashDownloadToken,
+} from "./download-links.js";
+export {
+  contentDisposition,
   type DownloadOutcome,
   type DownloadRouteOptions,
-  type DownloadSignerOptions,
-  type DownloadTokenPayload,
   downloadRoute,
-  verifyDownloadToken,
-} from "./downloads.js";
+} from "./download-route.js";
+export {
+  createDownloadSlots,
+  type DownloadSlotOptions,
+  type DownloadSlots,
+} from "./download-slots.js";
 export { formatPanelError, type PanelErrorData, TRPC_CODE_OF, toTRPCError } from "./errors.js";
-export { createExportLimiter, type ExportLimiterOptions } from "./export-limiter.js";
 export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
 export {
   type ClosableMailer,
@@ -60,3 +69,4 @@ export {
   TRPC_PATH,
 } from "./server.js";
 export { createPanelServices, type PanelServiceParts } from "./services.js";
+export { accessEnding, createStreamAccess, type StreamAccessOptions } from "./stream-access.js";

@@ -1,5 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { RateLimited } from "@customer-panel/core";
+import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Authenticate, PanelServices } from "./context.js";
 import { appRouter } from "./router.js";
@@ -27,6 +29,11 @@ export interface PanelServerOptions extends ServerLimits {
   readonly routes?: readonly ExtraRoute[];
   /** Called with every unexpected error (logs); never shown to clients. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * D: answers to unexpected errors carry their stack (which can hold SQL and its parameters).
+   * For a developer's own machine only; default false, whatever NODE_ENV says.
+   */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** A running server. */
@@ -38,6 +45,16 @@ export interface PanelServer {
   readonly close: () => Promise<void>;
 }
 
+/** The longest wait any RATE_LIMITED error of a response asks for, in seconds, or null. */
+const retryAfterOf = (errors: readonly TRPCError[]): number | null => {
+  let wait: number | null = null;
+  for (const error of errors) {
+    const cause = error.cause;
+    if (cause instanceof RateLimited) wait = Math.max(wait ?? 0, cause.retryAfterSeconds);
+  }
+  return wait;
+};
+
 /** Path prefix of the tRPC handler. */
 export const TRPC_PATH = "/trpc";
 
@@ -48,10 +65,17 @@ export const startPanelServer = async (options: PanelServerOptions): Promise<Pan
     basePath: `${TRPC_PATH}/`,
     maxBodySize: options.maxBodySize ?? 1024 * 1024,
     maxBatchSize: options.maxBatchSize ?? 20,
-    createContext: async ({ req }) => ({
+    createContext: async ({ req, res }) => ({
       actor: await options.authenticate({ headers: req.headers }),
       services: options.services,
+      disconnect: () => res.destroy(),
+      exposeErrorDetails: options.exposeErrorDetails === true,
     }),
+    // RATE_LIMITED says when to come back, as a header too (RFC 9110 Retry-After).
+    responseMeta: ({ errors }) => {
+      const wait = retryAfterOf(errors);
+      return wait === null ? {} : { headers: { "retry-after": String(wait) } };
+    },
     onError: ({ error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.onError?.(error.cause ?? error);
     },

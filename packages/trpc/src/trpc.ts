@@ -6,13 +6,13 @@ import superjson from "superjson";
 import { isIntegration, isMember, type PanelContext } from "./context.js";
 import { formatPanelError, toTRPCError } from "./errors.js";
 
-// Read per error, not once at import: a process can switch to production after loading us.
-const isDev = () => process.env.NODE_ENV !== "production";
-
+// D (issue 14): NODE_ENV never decides what an answer shows. tRPC's own development mode is
+// off for good; the stack appears only where the host turned `exposeErrorDetails` on. The
+// formatter also runs where the context failed to build (no ctx): then nothing is exposed.
 const t = initTRPC.context<PanelContext>().create({
   transformer: superjson,
-  isDev: isDev(),
-  errorFormatter: (opts) => formatPanelError(opts, isDev()),
+  isDev: false,
+  errorFormatter: (opts) => formatPanelError(opts, opts.ctx?.exposeErrorDetails === true),
 });
 
 /** Builds routers. */

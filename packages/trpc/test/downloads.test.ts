@@ -4,7 +4,7 @@ import type { MemberActor, MemberId, TeamId } from "@customer-panel/core";
 import { type EngineHandle, engines, seedMessages } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDownloadSigner, verifyDownloadToken } from "../src/index.js";
+import { createDownloadLinks, hashDownloadToken } from "../src/index.js";
 import {
   errorOf,
   type SeededMember,
@@ -73,7 +73,7 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
         expect(stats.data).toMatchObject({ domainCode: "REPORT_RANGE_TOO_LONG" });
         const ok = await admin().tagReports.records.query({ from: "2025-01-01", to: "2025-01-30" });
         expect(ok.window.days).toBe(30);
-        expect(ok.url).toMatch(/^\/downloads\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+        expect(ok.url).toMatch(/^\/downloads\/[A-Za-z0-9_-]{43}$/);
       });
     });
 
@@ -143,35 +143,32 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
       });
     });
 
-    describe("links are signed, expiring and unguessable: every unusable link is the same 404", () => {
-      it("forged, tampered, expired and garbage tokens → 404 with one body", async () => {
+    describe("links are opaque, expiring and unguessable: every unusable link is the same 404", () => {
+      const linksOf = (now?: () => number) =>
+        createDownloadLinks(
+          server.database,
+          { limit: 1_000, windowMs: 60_000 },
+          { ...(now && { now }) },
+        );
+      const made = async (now?: () => number) => {
         const adminActor = actorOf(world.teamA.id, world.teamA.members.admin, "管理員 Ada");
         const request = { kind: "tagRecords" as const, from: taipeiDay(-1), to: taipeiDay(1) };
-        const valid = createDownloadSigner({ secret: server.downloadSecret }).sign(
-          adminActor,
-          request,
-          "x.csv",
-        );
-        expect((await download(server, valid.url)).status).toBe(200);
+        const answer = await linksOf(now).create(adminActor, request, "x.csv");
+        if (!answer.allowed) throw new Error("expected a link");
+        return answer.link;
+      };
 
-        const forged = createDownloadSigner({ secret: randomBytes(32) }).sign(
-          adminActor,
-          request,
-          "x.csv",
-        ).url;
-        const [encoded, mac] = valid.url.slice("/downloads/".length).split(".");
-        const payload = JSON.parse(Buffer.from(String(encoded), "base64url").toString("utf8"));
-        const tampered = `/downloads/${Buffer.from(
-          JSON.stringify({ ...payload, actor: { ...payload.actor, teamId: world.teamB.id } }),
-        ).toString("base64url")}.${mac}`;
-        const expired = createDownloadSigner({
-          secret: server.downloadSecret,
-          now: () => Date.now() - 61_000,
-        }).sign(adminActor, request, "x.csv").url;
+      it("forged, tampered, expired and garbage tokens → 404 with one body", async () => {
+        const valid = await made();
+        expect((await download(server, valid.url)).status).toBe(200);
+        const token = valid.url.slice("/downloads/".length);
+        const forged = `/downloads/${randomBytes(32).toString("base64url")}`;
+        const flipped = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+        const expired = (await made(() => Date.now() - 61_000)).url;
         const bodies = new Set<string>();
         for (const link of [
           forged,
-          tampered,
+          `/downloads/${flipped}`,
           expired,
           "/downloads/garbage",
           "/downloads/",
@@ -184,9 +181,35 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
           bodies.add(res.body.toString("utf8"));
         }
         expect(bodies.size).toBe(1);
-        expect(verifyDownloadToken(server.downloadSecret, `${encoded}.${mac}`)).toMatchObject({
-          request,
+      });
+
+      it("a link's URL carries 32 random bytes and no team, member, name or role", async () => {
+        const admin = server.client(world.teamA.members.admin.secret);
+        const link = await admin.tagReports.records.query({
+          from: taipeiDay(-1),
+          to: taipeiDay(0),
         });
+        expect(link.url).toMatch(/^\/downloads\/[A-Za-z0-9_-]{43}$/);
+        const token = link.url.slice("/downloads/".length);
+        const decoded = Buffer.from(token, "base64url");
+        expect(decoded).toHaveLength(32);
+        const text = `${link.url} ${decoded.toString("utf8")} ${decoded.toString("latin1")}`;
+        for (const secretive of [
+          world.teamA.id,
+          world.teamA.members.admin.id,
+          "管理員",
+          "Ada",
+          "admin",
+          Buffer.from(world.teamA.id).toString("base64url"),
+        ]) {
+          expect(text).not.toContain(secretive);
+        }
+        // The database keeps only the token's hash.
+        const rows = (await sql(server, "select token_hash from download_links")) as unknown as {
+          rows: { token_hash: string }[];
+        };
+        expect(rows.rows.map((r) => r.token_hash)).not.toContain(token);
+        expect(rows.rows.map((r) => r.token_hash)).toContain(hashDownloadToken(token));
       });
     });
 
@@ -258,11 +281,11 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
         if (exported.format !== "csv") throw new Error("expected a CSV link");
         const res = await download(server, exported.url);
         const rows = parse(res.body, { bom: true }) as string[][];
-        expect(rows[0]).toEqual(["time", "sender_type", "name", "content"]);
+        expect(rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
         expect(rows.slice(1).map((r) => r.slice(1))).toEqual([
-          ["customer", "", "你好，我想查詢訂單"],
-          ["agent", "客服 小美", "您好，請提供訂單編號，謝謝！"],
-          ["bot", "", "感謝您的耐心等候"],
+          ["customer", "", "你好，我想查詢訂單", "+08:00"],
+          ["agent", "客服 小美", "您好，請提供訂單編號，謝謝！", "+08:00"],
+          ["bot", "", "感謝您的耐心等候", "+08:00"],
         ]);
         expect(rows[1]?.[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       });
@@ -290,7 +313,10 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
 
       it("X2 a link can not reach another team's conversation", async () => {
         const adminActor = actorOf(world.teamA.id, world.teamA.members.admin, "管理員 Ada");
-        const link = createDownloadSigner({ secret: server.downloadSecret }).sign(
+        const answer = await createDownloadLinks(server.database, {
+          limit: 1_000,
+          windowMs: 60_000,
+        }).create(
           adminActor,
           {
             kind: "conversation",
@@ -298,6 +324,8 @@ describe.each(engines)("CSV downloads on $name", (engine) => {
           },
           "x.csv",
         );
+        if (!answer.allowed) throw new Error("expected a link");
+        const link = answer.link;
         const res = await download(server, link.url);
         expect(res.status).toBe(404);
         expect(JSON.parse(res.body.toString("utf8"))).toMatchObject({ code: "NOT_FOUND" });

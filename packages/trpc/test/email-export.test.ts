@@ -103,7 +103,12 @@ describe.each(engines)("L7 email exports through the outbox on $name", (engine) 
 
   const startWorker = (mailer: MailerService) => {
     const { services } = server;
-    const layer = createPanelServices({ ...services, mailer }).layer;
+    const layer = createPanelServices({
+      database: services.database,
+      changes: services.changes,
+      exportQuota: services.exportQuota,
+      mailer,
+    }).layer;
     worker = startExportWorker({
       database: server.database,
       layer,

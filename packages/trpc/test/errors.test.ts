@@ -84,13 +84,40 @@ describe.each(engines)("X4 production error shape on $name", (engine) => {
       expect(raw.text).not.toContain("stack");
     });
 
-    it("in development the stack is there for the developer, the message is still generic", async () => {
-      process.env.NODE_ENV = "development";
-      const result = await errorOf(
-        server.client(world.teamA.members.cs_agent.secret).tags.apply.mutate(applyTag()),
-      );
-      expect(result.message).toBe(GENERIC);
-      expect(typeof result.data?.stack).toBe("string");
+    it("D NODE_ENV does not decide: unset or development, a 500 still carries no stack, SQL or parameters", async () => {
+      for (const mode of [undefined, "development", "test"]) {
+        if (mode === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = mode;
+        const result = await errorOf(
+          server.client(world.teamA.members.cs_agent.secret).tags.apply.mutate(applyTag()),
+        );
+        expect(result.message).toBe(GENERIC);
+        expect(result.data).not.toHaveProperty("stack");
+        const raw = await rawCall(
+          server,
+          world.teamA.members.cs_agent.secret,
+          "mutation",
+          "tags.apply",
+          applyTag(),
+        );
+        expect(raw.status).toBe(500);
+        expect(raw.text).not.toMatch(LEAKS);
+        expect(raw.text).not.toContain("VIP客戶");
+      }
+    });
+
+    it("D only a host that turns on exposeErrorDetails sees the stack; the message stays generic", async () => {
+      process.env.NODE_ENV = "production";
+      const debug = await startTestServer(server.database, { exposeErrorDetails: true });
+      try {
+        const result = await errorOf(
+          debug.client(world.teamA.members.cs_agent.secret).tags.apply.mutate(applyTag()),
+        );
+        expect(result.message).toBe(GENERIC);
+        expect(typeof result.data?.stack).toBe("string");
+      } finally {
+        await debug.close();
+      }
     });
 
     it("the rest of the panel keeps working and domain errors keep their own messages", async () => {
@@ -110,7 +137,8 @@ describe.each(engines)("X4 production error shape on $name", (engine) => {
 
   describe("a database that is gone (closed under the server)", () => {
     it("authentication's failure is a generic 500, not a 401 and not the driver's text", async () => {
-      process.env.NODE_ENV = "production";
+      // D: even in development mode, where the context failed to build.
+      process.env.NODE_ENV = "development";
       const database = await handle.fresh();
       const server = await startTestServer(database);
       try {

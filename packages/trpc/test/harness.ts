@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { CsvEmail, Role } from "@customer-panel/core";
 import { ROLES } from "@customer-panel/core";
 import type { Database } from "@customer-panel/db";
@@ -12,13 +11,10 @@ import {
   type AppRouter,
   authenticateWithCredentials,
   type ChangeStream,
-  createDownloadSigner,
-  createExportLimiter,
   createPanelServices,
   type DownloadOutcome,
+  type DownloadRouteOptions,
   downloadRoute,
-  type ExportLimiter,
-  type ExportLimiterOptions,
   issueCredential,
   type MailerService,
   type PanelServices,
@@ -44,13 +40,20 @@ export interface KeptEmail {
 export interface TestServerOptions {
   /** Default: an in-memory mailer that keeps every email in `server.mail`. */
   readonly mailer?: MailerService;
-  /** A limiter, or options for a fresh one (default: 1 000 per minute — out of the way). */
-  readonly exportLimiter?: ExportLimiter | ExportLimiterOptions;
+  /** The export limit per team (default: 1 000 per minute — out of the way). */
+  readonly exportLimiter?: { readonly limit?: number; readonly windowMs?: number };
+  /** Bounds and stall timeout of the download route (default: the route's defaults). */
+  readonly downloadRoute?: Pick<
+    DownloadRouteOptions,
+    "maxConcurrent" | "maxPerTeam" | "stallTimeoutMs"
+  >;
   /** Default: a stream that never yields (live tests pass a real one). */
   readonly changes?: ChangeStream;
   readonly maxBodySize?: number;
   readonly maxBatchSize?: number;
   readonly downloadTtlMs?: number;
+  /** D: answers carry the stack of unexpected errors (default off). */
+  readonly exposeErrorDetails?: boolean;
 }
 
 /** How a client presents its secret. */
@@ -64,8 +67,6 @@ export interface TestServer {
   readonly url: string;
   readonly services: PanelServices;
   readonly database: Database;
-  /** The HMAC key of download links (to forge or expire links in tests). */
-  readonly downloadSecret: Buffer;
   /** Unexpected errors the server logged (never shown to clients). */
   readonly errors: unknown[];
   /** Emails the default in-memory mailer kept. */
@@ -109,35 +110,33 @@ export const startTestServer = async (
   options: TestServerOptions = {},
 ): Promise<TestServer> => {
   const database = isHandle(source) ? await source.fresh() : source;
-  const downloadSecret = randomBytes(32);
   const mail: KeptEmail[] = [];
   const errors: unknown[] = [];
   const waiting: ((outcome: DownloadOutcome) => void)[] = [];
-  const limiter = options.exportLimiter;
   const services = createPanelServices({
     database,
     mailer: options.mailer ?? memoryMailer(mail),
-    downloads: createDownloadSigner({
-      secret: downloadSecret,
+    downloads: {
       ...(options.downloadTtlMs !== undefined && { ttlMs: options.downloadTtlMs }),
-    }),
-    exportLimiter:
-      limiter !== undefined && "take" in limiter
-        ? limiter
-        : createExportLimiter({ limit: 1_000, ...limiter }),
+    },
+    exportQuota: { limit: 1_000, ...options.exportLimiter },
     changes: options.changes ?? noChanges,
   });
   const server = await startPanelServer({
     services,
     authenticate: authenticateWithCredentials(database),
     routes: [
-      downloadRoute(services, downloadSecret, {
+      downloadRoute(services, {
+        ...options.downloadRoute,
         onError: (error) => errors.push(error),
         onSettled: (outcome) => waiting.shift()?.(outcome),
       }),
     ],
     ...(options.maxBodySize !== undefined && { maxBodySize: options.maxBodySize }),
     ...(options.maxBatchSize !== undefined && { maxBatchSize: options.maxBatchSize }),
+    ...(options.exposeErrorDetails !== undefined && {
+      exposeErrorDetails: options.exposeErrorDetails,
+    }),
     onError: (error) => errors.push(error),
   });
   const trpcUrl = `${server.url}${TRPC_PATH}`;
@@ -173,7 +172,6 @@ export const startTestServer = async (
     url: server.url,
     services,
     database,
-    downloadSecret,
     errors,
     mail,
     nextDownloadSettled: () => new Promise((resolve) => waiting.push(resolve)),

@@ -1,35 +1,48 @@
-import type { TeamId } from "@customer-panel/core";
-import { type EngineHandle, engines } from "@customer-panel/db/testing";
+import { checkExportQuota, takeExportQuota } from "@customer-panel/db";
+import { type EngineHandle, engines, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createExportLimiter } from "../src/index.js";
 import { errorOf, seedWorld, startTestServer, type TestServer, type World } from "./harness.js";
 
 const MAX_BODY = 16_000;
 const MAX_BATCH = 5;
 const EXPORTS_PER_MINUTE = 3;
 
-describe("export limiter: a sliding window per team", () => {
-  it("allows `limit` per window, then answers when to retry; teams are counted apart", () => {
-    let now = 1_000_000;
-    const limiter = createExportLimiter({ limit: 2, windowMs: 10_000, now: () => now });
-    const a = "team-a" as TeamId;
-    const b = "team-b" as TeamId;
-    expect(limiter.take(a)).toEqual({ allowed: true });
-    now += 4_000;
-    expect(limiter.take(a)).toEqual({ allowed: true });
-    expect(limiter.take(a)).toEqual({ allowed: false, retryAfterSeconds: 6 });
-    expect(limiter.take(b)).toEqual({ allowed: true });
-    // The first export leaves the window after 10 s: one more is allowed, not two.
-    now += 6_000;
-    expect(limiter.take(a)).toEqual({ allowed: true });
-    expect(limiter.take(a)).toEqual({ allowed: false, retryAfterSeconds: 4 });
-  });
+describe.each(engines)(
+  "export limit on $name: a sliding window per team, in the database",
+  (engine) => {
+    let handle: EngineHandle;
+    beforeAll(async () => {
+      handle = await engine.open();
+    });
+    afterAll(async () => {
+      await handle?.dispose();
+    });
 
-  it("refuses nonsense limits", () => {
-    expect(() => createExportLimiter({ limit: 0 })).toThrow(RangeError);
-    expect(() => createExportLimiter({ windowMs: 0 })).toThrow(RangeError);
-  });
-});
+    it("allows `limit` per window, then answers when to retry; teams are counted apart", async () => {
+      const { db } = await handle.fresh();
+      const a = await seedTeam(db, { name: "A" });
+      const b = await seedTeam(db, { name: "B" });
+      const quota = { limit: 2, windowMs: 10_000 };
+      let now = 1_000_000;
+      const take = (team: string) =>
+        db.transaction((tx) => takeExportQuota(tx as never, team, quota, new Date(now)));
+      expect(await take(a)).toEqual({ allowed: true });
+      now += 4_000;
+      expect(await take(a)).toEqual({ allowed: true });
+      expect(await take(a)).toEqual({ allowed: false, retryAfterSeconds: 6 });
+      expect(await take(b)).toEqual({ allowed: true });
+      // The first export leaves the window after 10 s: one more is allowed, not two.
+      now += 6_000;
+      expect(await take(a)).toEqual({ allowed: true });
+      expect(await take(a)).toEqual({ allowed: false, retryAfterSeconds: 4 });
+    });
+
+    it("refuses nonsense limits", () => {
+      expect(() => checkExportQuota({ limit: 0, windowMs: 1 })).toThrow(RangeError);
+      expect(() => checkExportQuota({ limit: 1, windowMs: 0 })).toThrow(RangeError);
+    });
+  },
+);
 
 describe.each(engines)("HTTP limits on $name", (engine) => {
   let handle: EngineHandle;

@@ -23,7 +23,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeChangeFeed } from "../../db/src/repositories/change-feed.js";
 import { type ClosableChangeStream, createChangeStream } from "../src/change-stream.js";
 import type { Authenticate } from "../src/context.js";
-import { createDownloadSigner } from "../src/downloads.js";
 import { type PanelServer, startPanelServer } from "../src/server.js";
 import { createPanelServices } from "../src/services.js";
 import {
@@ -104,8 +103,7 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
       services: createPanelServices({
         database,
         mailer: { send: () => Effect.void },
-        downloads: createDownloadSigner({ secret: "a live test secret of at least 32 bytes" }),
-        exportLimiter: { take: () => ({ allowed: true }) },
+        exportQuota: { limit: 1_000_000 },
         changes: stream,
       }),
       authenticate: tokenAuthentication(tokens),

@@ -1,5 +1,5 @@
 import type { Channel, TagMethod } from "../domain/vocabulary.js";
-import { formatInstantInZone } from "../rules/report-window.js";
+import { formatInstantInZone, formatUtcOffsetInZone } from "../rules/report-window.js";
 import {
   type Batches,
   type CsvCell,
@@ -24,7 +24,8 @@ export interface TagStatsRow {
 /**
  * R3 columns: `time` (applied, `YYYY-MM-DD HH:mm:ss` in the team's zone), `customer_id`,
  * `customer_name`, `tag`, `channel` (empty when applied outside a conversation), `method` (T7),
- * `member` (who applied it; empty for bots, rules, broadcasts, API and imports).
+ * `member` (who applied it; empty for bots, rules, broadcasts, API and imports), `utc_offset`
+ * (the zone's offset at `time`, `+08:00`: X5 times stay unambiguous across a fall-back).
  */
 export const TAG_RECORDS_HEADER = [
   "time",
@@ -34,6 +35,7 @@ export const TAG_RECORDS_HEADER = [
   "channel",
   "method",
   "member",
+  "utc_offset",
 ] as const;
 
 /** One tag application in a report window (R3). */
@@ -72,7 +74,7 @@ export function encodeTagRecordsCsv(
     TAG_RECORDS_HEADER,
     batches,
     (row) =>
-      `${formatInstantInZone(row.appliedAt, timeZone)},${cell(row.customerId)},${cell(row.customerName)},${cell(row.tagName)},${channelCell(row.channel)},${methodCell(row.method)},${memberCell(row.memberName)}\r\n`,
+      `${formatInstantInZone(row.appliedAt, timeZone)},${cell(row.customerId)},${cell(row.customerName)},${cell(row.tagName)},${channelCell(row.channel)},${methodCell(row.method)},${memberCell(row.memberName)},${formatUtcOffsetInZone(row.appliedAt, timeZone)}\r\n`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { SenderType } from "../domain/vocabulary.js";
-import { formatInstantInZone } from "../rules/report-window.js";
+import { formatInstantInZone, formatUtcOffsetInZone } from "../rules/report-window.js";
 import {
   type Batches,
   encodeCsvBatches,
@@ -11,9 +11,10 @@ import {
 /**
  * L7 columns, in order: `time` (sent, `YYYY-MM-DD HH:mm:ss` in the team's zone), `sender_type`
  * (`bot`, `customer` or `agent`), `name` (the agent's name on agent messages, else empty),
- * `content` (the message text).
+ * `content` (the message text), `utc_offset` (the zone's offset at that time, `+08:00`: the
+ * hour a fall-back repeats is told apart, and `time` stays a date-time spreadsheets parse).
  */
-export const TRANSCRIPT_HEADER = ["time", "sender_type", "name", "content"] as const;
+export const TRANSCRIPT_HEADER = ["time", "sender_type", "name", "content", "utc_offset"] as const;
 
 /** One message of a conversation as the transcript export needs it. */
 export interface TranscriptMessage {
@@ -43,7 +44,7 @@ function transcriptRecordWriter(timeZone: string): (message: TranscriptMessage) 
   return (message) => {
     // L7 names agents only: a bot or customer row never carries a member's name.
     const name = message.sender === "agent" ? nameCell(message.agentName) : "";
-    return `${formatInstantInZone(message.sentAt, timeZone)},${senderCell(message.sender)},${name},${encodeCsvField(message.content)}\r\n`;
+    return `${formatInstantInZone(message.sentAt, timeZone)},${senderCell(message.sender)},${name},${encodeCsvField(message.content)},${formatUtcOffsetInZone(message.sentAt, timeZone)}\r\n`;
   };
 }
 

@@ -218,7 +218,7 @@ export class ConversationBlocked extends Data.TaggedError("ConversationBlocked")
 
 /** T8: an idempotency key sent again with a different request. */
 export class IdempotencyKeyReused extends Data.TaggedError("IdempotencyKeyReused")<{
-  readonly field: "idempotencyKey";
+  readonly field: "idempotencyKey" | "externalMessageId";
   readonly message: string;
 }> {
   /** Stable code. */
@@ -228,6 +228,13 @@ export class IdempotencyKeyReused extends Data.TaggedError("IdempotencyKeyReused
     return new IdempotencyKeyReused({
       field: "idempotencyKey",
       message: "This idempotency key was already used for a different request.",
+    });
+  }
+  /** The refusal of a channel message id already stored with a different message. */
+  static ofMessage(): IdempotencyKeyReused {
+    return new IdempotencyKeyReused({
+      field: "externalMessageId",
+      message: "This message id was already used for a different message.",
     });
   }
 }
@@ -248,6 +255,54 @@ export class RateLimited extends Data.TaggedError("RateLimited")<{
   }
 }
 
+/** A live stream ended because the credential it was opened with was revoked (B6). */
+export class CredentialRevoked extends Data.TaggedError("CredentialRevoked")<{
+  readonly message: string;
+}> {
+  /** Stable code. */
+  readonly code = "CREDENTIAL_REVOKED" as const;
+  /** The ending. */
+  static make(): CredentialRevoked {
+    return new CredentialRevoked({
+      message: "The credential this stream was opened with was revoked; sign in again.",
+    });
+  }
+}
+
+/** A live stream ended because its member was removed from the team (B6). */
+export class MemberRemoved extends Data.TaggedError("MemberRemoved")<{
+  readonly message: string;
+}> {
+  /** Stable code. */
+  readonly code = "MEMBER_REMOVED" as const;
+  /** The ending. */
+  static make(): MemberRemoved {
+    return new MemberRemoved({ message: "This member was removed from the team." });
+  }
+}
+
+/**
+ * A live stream ended because its reader fell too far behind (a limit of the API
+ * layer); reconnecting with the last event id received resumes without loss (B6).
+ */
+export class SubscriberTooSlow extends Data.TaggedError("SubscriberTooSlow")<{
+  readonly lastEventId: string | null;
+  readonly message: string;
+}> {
+  /** Stable code. */
+  readonly code = "SUBSCRIBER_TOO_SLOW" as const;
+  /** The ending, with the last event id this stream delivered (null: none yet). */
+  static of(lastEventId: string | null): SubscriberTooSlow {
+    return new SubscriberTooSlow({
+      lastEventId,
+      message:
+        lastEventId === null
+          ? "Too slow: this stream fell behind and was closed; subscribe again."
+          : `Too slow: this stream fell behind and was closed; resume with lastEventId "${lastEventId}".`,
+    });
+  }
+}
+
 /** Every domain error. Adding one here breaks compilation until every adapter maps it. */
 export type DomainError =
   | ValidationFailed
@@ -262,7 +317,10 @@ export type DomainError =
   | InvalidStateTransition
   | ConversationBlocked
   | IdempotencyKeyReused
-  | RateLimited;
+  | RateLimited
+  | CredentialRevoked
+  | MemberRemoved
+  | SubscriberTooSlow;
 
 /** The stable code of a domain error. */
 export type DomainErrorCode = DomainError["code"];
@@ -282,6 +340,9 @@ export const DOMAIN_ERROR_CODES = [
   "CONVERSATION_BLOCKED",
   "IDEMPOTENCY_KEY_REUSED",
   "RATE_LIMITED",
+  "CREDENTIAL_REVOKED",
+  "MEMBER_REMOVED",
+  "SUBSCRIBER_TOO_SLOW",
 ] as const satisfies readonly DomainErrorCode[];
 
 /** True for any value that is one of the domain errors. */

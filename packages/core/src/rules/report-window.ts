@@ -95,6 +95,33 @@ export function formatInstantInZone(at: Date, timeZone: string): string {
 
 const MINUTE_MS = 60_000;
 
+/**
+ * X5: the zone's UTC offset at `at` as `+08:00` (`-00:44:30` when the zone had seconds), written
+ * beside an export's wall-clock time so the hour repeated by a fall-back is told apart. Hot (one
+ * per exported row): the hour's cached offset, and one string per offset.
+ */
+export function formatUtcOffsetInZone(at: Date, timeZone: string): string {
+  const t = at.getTime();
+  const cached = Number.isFinite(t) ? hourOffset(t, timeZone) : null;
+  const offset = cached ?? wallClockAsUtc(t, timeZone) - Math.floor(t / 1000) * 1000;
+  if (offset === lastOffset.offset) return lastOffset.text;
+  let text = offsetTexts.get(offset);
+  if (text === undefined) {
+    const seconds = Math.abs(offset) / 1000;
+    const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+    text = `${offset < 0 ? "-" : "+"}${pad(h, 2)}:${pad(m, 2)}${s === 0 ? "" : `:${pad(s, 2)}`}`;
+    offsetTexts.set(offset, text);
+  }
+  lastOffset = { offset, text };
+  return text;
+}
+
+/** The offset {@link formatUtcOffsetInZone} wrote last: rows in time order share it. */
+let lastOffset: { offset: number; text: string } = { offset: Number.NaN, text: "" };
+
+/** Offset texts by offset (ms): a few dozen exist in the whole tz database. */
+const offsetTexts = new Map<number, string>();
+
 /** The local minute {@link formatInstantInZone} wrote last, and its text up to the seconds. */
 let lastMinute: { minute: number; prefix: string } = { minute: Number.NaN, prefix: "" };
 

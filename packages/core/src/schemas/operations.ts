@@ -155,6 +155,11 @@ export const IngestMessageInput = z.strictObject({
     .regex(/^[1-9][0-9]{5,14}$/, { error: "must be 6–15 digits without +" })
     .optional(),
   businessScopedId: externalIdField.optional(),
+  /**
+   * The channel's own id of this message: a retry with the same id stores nothing more and
+   * answers the first result (scope: the team's conversation with this identity).
+   */
+  externalMessageId: externalIdField.optional(),
 });
 
 /** `ingest.pageVisit` (L6): the webchat visitor is on a page. */

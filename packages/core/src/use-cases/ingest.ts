@@ -4,6 +4,7 @@ import type { MemberId } from "../domain/ids.js";
 import type { IntegrationActor, OrderItem } from "../domain/model.js";
 import type { Channel, SenderType } from "../domain/vocabulary.js";
 import { ChangeFeed, Directory, Ingestion } from "../ports.js";
+import { refuseFutureInstants } from "../rules/future-instants.js";
 import { decideIngestedMessage } from "../rules/ingress.js";
 import { whatsAppPhone } from "../rules/phone-number.js";
 import { decidePresence, type PresenceSignal } from "../rules/presence.js";
@@ -13,6 +14,21 @@ export interface IngestIdentityRef {
   readonly channel: Channel;
   readonly externalUserId: string;
 }
+
+// What a channel message id stands for: same id, other message → refused. A time the
+// integration left out is not part of it (the server's clock differs between retries).
+const messageFingerprintOf = (input: {
+  readonly sender: SenderType;
+  readonly content: string;
+  readonly sentAt?: Date | undefined;
+  readonly agentId?: MemberId | undefined;
+}): string =>
+  JSON.stringify([
+    input.sender,
+    input.content,
+    input.agentId ?? null,
+    input.sentAt?.toISOString() ?? null,
+  ]);
 
 /** The fallback name of a customer first seen on a channel without a name. */
 const defaultNameOf = (ref: IngestIdentityRef): string =>
@@ -34,10 +50,14 @@ export const ingestMessage = (
     readonly displayName?: string | undefined;
     readonly waId?: string | undefined;
     readonly businessScopedId?: string | undefined;
+    readonly externalMessageId?: string | undefined;
   },
 ) =>
   Effect.gen(function* () {
     const now = new Date(yield* Clock.currentTimeMillis);
+    if (input.sentAt !== undefined) {
+      yield* refuseFutureInstants([{ field: "sentAt", at: input.sentAt }], now);
+    }
     let agent = null;
     if (input.sender === "agent") {
       if (input.agentId === undefined) return yield* Effect.fail(NotFound.of("member"));
@@ -63,9 +83,15 @@ export const ingestMessage = (
         },
         waId: isWhatsApp ? (input.waId ?? null) : null,
         businessScopedId: isWhatsApp ? (input.businessScopedId ?? null) : null,
+        idempotency:
+          input.externalMessageId === undefined
+            ? null
+            : { key: input.externalMessageId, fingerprint: messageFingerprintOf(input) },
       },
       (conversation) => decideIngestedMessage(conversation, input.sender),
     );
+    // A replay changed nothing: its change was published the first time.
+    if (stored.replayed) return stored;
     const feed = yield* ChangeFeed;
     yield* feed.publish({
       teamId: actor.teamId,
@@ -151,6 +177,10 @@ export const ingestOrders = (
 ) =>
   Effect.gen(function* () {
     const at = new Date(yield* Clock.currentTimeMillis);
+    yield* refuseFutureInstants(
+      input.orders.map((o, i) => ({ field: `orders.${i}.placedAt`, at: o.placedAt })),
+      at,
+    );
     const ingestion = yield* Ingestion;
     return yield* ingestion.commerce(
       actor.teamId,

@@ -40,18 +40,18 @@ const messages: TranscriptMessage[] = [
 
 describe("L7 export conversation: CSV columns time, sender type, name (agents only), content", () => {
   it("the columns and their order", () => {
-    expect(TRANSCRIPT_HEADER).toEqual(["time", "sender_type", "name", "content"]);
+    expect(TRANSCRIPT_HEADER).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
   });
 
   it("the file is BOM + header + one row per message, in order, times in the team's zone", async () => {
     const csv = await text(encodeTranscriptCsv([messages], DEFAULT_TIME_ZONE));
-    expect(csv.startsWith(`${UTF8_BOM}time,sender_type,name,content\r\n`)).toBe(true);
+    expect(csv.startsWith(`${UTF8_BOM}time,sender_type,name,content,utc_offset\r\n`)).toBe(true);
     expect(parse(csv, { bom: true })).toEqual([
-      ["time", "sender_type", "name", "content"],
-      ["2025-01-01 09:02:03", "customer", "", "你好，我想查訂單"],
-      ["2025-01-01 09:02:04", "bot", "", "請稍候"],
-      ["2025-01-01 23:59:59", "agent", "王小明", '\'=HYPERLINK("http://x","y")\n第二行'],
-      ["2025-01-02 00:00:00", "agent", "", "ok"],
+      ["time", "sender_type", "name", "content", "utc_offset"],
+      ["2025-01-01 09:02:03", "customer", "", "你好，我想查訂單", "+08:00"],
+      ["2025-01-01 09:02:04", "bot", "", "請稍候", "+08:00"],
+      ["2025-01-01 23:59:59", "agent", "王小明", '\'=HYPERLINK("http://x","y")\n第二行', "+08:00"],
+      ["2025-01-02 00:00:00", "agent", "", "ok", "+08:00"],
     ]);
   });
 
@@ -64,7 +64,7 @@ describe("L7 export conversation: CSV columns time, sender type, name (agents on
       { sentAt: new Date(0), sender, agentName: "Ann", content: "x" },
       "UTC",
     );
-    expect(record).toBe(`1970-01-01 00:00:00,${sender},${name},x\r\n`);
+    expect(record).toBe(`1970-01-01 00:00:00,${sender},${name},x,+00:00\r\n`);
   });
 
   it("the time follows the team's zone (X5)", () => {
@@ -79,8 +79,8 @@ describe("L7 export conversation: CSV columns time, sender type, name (agents on
     }
     const rows = parse(await text(encodeTranscriptCsv(source(), "UTC")), { bom: true });
     expect(rows).toEqual([
-      ["time", "sender_type", "name", "content"],
-      ["2025-01-01 01:02:03", "customer", "", "你好，我想查訂單"],
+      ["time", "sender_type", "name", "content", "utc_offset"],
+      ["2025-01-01 01:02:03", "customer", "", "你好，我想查訂單", "+00:00"],
     ]);
   });
 });

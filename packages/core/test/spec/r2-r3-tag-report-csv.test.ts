@@ -66,6 +66,7 @@ describe("R3 per-record export: one row per application — time, customer, tag,
       "channel",
       "method",
       "member",
+      "utc_offset",
     ]);
   });
 
@@ -74,8 +75,8 @@ describe("R3 per-record export: one row per application — time, customer, tag,
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
     expect(parse(csv, { bom: true })).toEqual([
       [...TAG_RECORDS_HEADER],
-      ["2025-03-09 14:30:00", "cus_1", "陳大文", "VIP", "line", "manual", "王小明"],
-      ["2025-03-09 15:30:00", "cus_2", "'=1+1", "促銷, 春季", "", "import", ""],
+      ["2025-03-09 14:30:00", "cus_1", "陳大文", "VIP", "line", "manual", "王小明", "+08:00"],
+      ["2025-03-09 15:30:00", "cus_2", "'=1+1", "促銷, 春季", "", "import", "", "+08:00"],
     ]);
   });
 

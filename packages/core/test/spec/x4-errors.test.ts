@@ -3,18 +3,21 @@ import {
   ChannelNotSupported,
   ClientNotSupported,
   ConversationBlocked,
+  CredentialRevoked,
   DOMAIN_ERROR_CODES,
   type DomainError,
   FeatureNotEnabled,
   IdempotencyKeyReused,
   InvalidStateTransition,
   isDomainError,
+  MemberRemoved,
   NotFound,
   PhoneLocked,
   RateLimited,
   ReportRangeInverted,
   ReportRangeTooLong,
   RoleNotAllowed,
+  SubscriberTooSlow,
   ValidationFailed,
 } from "../../src/domain/errors.js";
 
@@ -49,6 +52,9 @@ const EVERY_ERROR: readonly (readonly [string, string, DomainError])[] = [
   ["CONVERSATION_BLOCKED", "ConversationBlocked", ConversationBlocked.make()],
   ["IDEMPOTENCY_KEY_REUSED", "IdempotencyKeyReused", IdempotencyKeyReused.make()],
   ["RATE_LIMITED", "RateLimited", RateLimited.of(30)],
+  ["CREDENTIAL_REVOKED", "CredentialRevoked", CredentialRevoked.make()],
+  ["MEMBER_REMOVED", "MemberRemoved", MemberRemoved.make()],
+  ["SUBSCRIBER_TOO_SLOW", "SubscriberTooSlow", SubscriberTooSlow.of("42")],
 ];
 
 describe("X4 every rejection carries a stable code and a human message", () => {

@@ -292,11 +292,11 @@ describe("L7/L8 exporting a conversation: admin, with conversationExport, not fr
     const download = await w.ok(exportConversationCsv(w.as("admin"), { conversationId }));
     expect(download.fileName).toBe(`conversation-${conversationId}-20260310-100000.csv`);
     expect(rowsOf(await collectText(download.chunks))).toEqual([
-      ["time", "sender_type", "name", "content"],
-      ["2026-03-10 09:00:00", "customer", "", "你好，我想查訂單"],
-      ["2026-03-10 09:00:01", "bot", "", "您好！請稍候"],
-      ["2026-03-10 09:05:00", "agent", "陳客服", "您好，我是陳客服, 請問訂單編號？"],
-      ["2026-03-10 09:06:00", "customer", "", '\'=HYPERLINK("x")'],
+      ["time", "sender_type", "name", "content", "utc_offset"],
+      ["2026-03-10 09:00:00", "customer", "", "你好，我想查訂單", "+08:00"],
+      ["2026-03-10 09:00:01", "bot", "", "您好！請稍候", "+08:00"],
+      ["2026-03-10 09:05:00", "agent", "陳客服", "您好，我是陳客服, 請問訂單編號？", "+08:00"],
+      ["2026-03-10 09:06:00", "customer", "", '\'=HYPERLINK("x")', "+08:00"],
     ]);
     expect(w.seed.conversation(conversationId).lastExportedAt).toBeNull();
     const completedAt = "2026-03-10T02:01:00.000Z";

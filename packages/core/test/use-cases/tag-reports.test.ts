@@ -141,6 +141,7 @@ describe("R3 per-record export: one row per application, oldest first", () => {
         channel: "line",
         method: "manual",
         member: "陳客服",
+        utc_offset: "+08:00",
       },
       {
         time: "2026-03-05 12:00:00",
@@ -150,6 +151,7 @@ describe("R3 per-record export: one row per application, oldest first", () => {
         channel: "",
         method: "manual",
         member: "Sally Sales",
+        utc_offset: "+08:00",
       },
       {
         time: "2026-03-06 12:00:00",
@@ -159,6 +161,7 @@ describe("R3 per-record export: one row per application, oldest first", () => {
         channel: "line",
         method: "manual",
         member: "陳客服",
+        utc_offset: "+08:00",
       },
       {
         time: "2026-03-07 09:00:00",
@@ -168,6 +171,7 @@ describe("R3 per-record export: one row per application, oldest first", () => {
         channel: "",
         method: "automation",
         member: "",
+        utc_offset: "+08:00",
       },
       {
         time: "2026-03-10 23:59:59",
@@ -177,6 +181,7 @@ describe("R3 per-record export: one row per application, oldest first", () => {
         channel: "",
         method: "manual",
         member: "陳客服",
+        utc_offset: "+08:00",
       },
     ]);
   });

@@ -1,16 +1,17 @@
-import type {
-  Author,
-  ConversationId,
-  EmailExportJob,
-  ExportOutbox,
-  MemberId,
-  TeamId,
+import {
+  type Author,
+  type ConversationId,
+  type EmailExportJob,
+  type ExportOutbox,
+  type MemberId,
+  NotFound,
+  type TeamId,
 } from "@customer-panel/core";
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Context } from "effect";
+import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";
 import { emailExports } from "../schema.js";
-import { query, type Tx } from "../transaction.js";
+import { query, rowsOf, type Tx } from "../transaction.js";
 
 /** A job a worker claimed, with how many times it has been tried (this claim included). */
 export interface ClaimedExport extends EmailExportJob {
@@ -23,22 +24,35 @@ export const MAX_EXPORT_ATTEMPTS = 5;
 // A stored error is for operators; a transport may say a lot, the row keeps the start.
 const MAX_ERROR_LENGTH = 1_000;
 
-/** The ExportOutbox port on PGlite or PostgreSQL. */
+/**
+ * Queues one email export; false when the conversation is not the team's. Insert … select
+ * under a key-share lock of the conversation (issue 14 C): a delete in progress makes this
+ * wait, then finds no row; a delete that comes later waits for this insert and erases the
+ * job with the conversation (B5). Never a foreign-key failure.
+ */
+export const enqueueEmailExport = async (db: Db, job: EmailExportJob): Promise<boolean> => {
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`
+    insert into email_exports (id, team_id, conversation_id, recipient,
+      requested_by_member_id, requested_by_name, requested_at)
+    select ${job.exportId}::uuid, team_id, id, ${job.to}::text,
+      ${job.requestedBy.memberId}::uuid, ${job.requestedBy.memberName}::text,
+      ${job.requestedAt.toISOString()}::timestamptz
+    from conversations
+    where team_id = ${job.teamId} and id = ${job.conversationId}
+    for key share
+    returning id`,
+  );
+  return rows.length > 0;
+};
+
+/** The ExportOutbox port on PGlite or PostgreSQL, without an export limit. */
 export const makeExportOutbox = (db: Db): Context.Tag.Service<typeof ExportOutbox> => ({
   enqueue: (job) =>
-    query(async () => {
-      // Insert … select: a conversation deleted since the request was authorised queues
-      // nothing — exactly what its deletion would have done to the queued job (B5).
-      await db.execute(sql`
-        insert into email_exports (id, team_id, conversation_id, recipient,
-          requested_by_member_id, requested_by_name, requested_at)
-        select ${job.exportId}::uuid, team_id, id, ${job.to}::text,
-          ${job.requestedBy.memberId}::uuid, ${job.requestedBy.memberName}::text,
-          ${job.requestedAt.toISOString()}::timestamptz
-        from conversations
-        where team_id = ${job.teamId} and id = ${job.conversationId}
-      `);
-    }),
+    query(() => enqueueEmailExport(db, job)).pipe(
+      Effect.flatMap((queued) => (queued ? Effect.void : Effect.fail(NotFound.of("conversation")))),
+    ),
 });
 
 /** How long a claim keeps other workers away from a job, unless marked sooner. */

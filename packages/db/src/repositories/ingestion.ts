@@ -7,6 +7,7 @@ import {
   type ConversationState,
   type CustomerId,
   type DomainError,
+  IdempotencyKeyReused,
   type IncomingMessage,
   type IngestedMessage,
   type Ingestion,
@@ -91,9 +92,47 @@ const senderIdentity = async (tx: Tx, message: IncomingMessage) => {
   return created;
 };
 
+/**
+ * A retry of a message stored with this channel message id: its first answer, or a refusal when
+ * the id came with another message. Runs under the sender's lock (senderIdentity), so retries
+ * take turns and the second finds what the first stored. The first answer had created the
+ * conversation exactly when the message is the conversation's first (only messages create one).
+ */
+const replayOf = async (
+  tx: Tx,
+  conversation: { readonly id: string; readonly customerId: string },
+  idempotency: { readonly key: string; readonly fingerprint: string },
+  refuse: (error: IdempotencyKeyReused) => never,
+): Promise<IngestedMessage | null> => {
+  const [earlier] = await tx
+    .select({
+      id: messages.id,
+      fingerprint: messages.requestFingerprint,
+      first: sql<boolean>`not exists (select 1 from messages m
+        where m.conversation_id = ${messages.conversationId} and m.seq < ${messages.seq})`,
+    })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversation.id),
+        eq(messages.externalMessageId, idempotency.key),
+      ),
+    );
+  if (earlier === undefined) return null;
+  if (earlier.fingerprint !== idempotency.fingerprint)
+    return refuse(IdempotencyKeyReused.ofMessage());
+  return {
+    messageId: earlier.id as MessageId,
+    conversationId: conversation.id as ConversationId,
+    customerId: conversation.customerId as CustomerId,
+    createdConversation: earlier.first === true,
+    replayed: true,
+  };
+};
+
 /** L5/E2: one transaction — a refusal rolls back even a customer created for the message. */
 const ingestMessage = (db: Db, message: IncomingMessage, decide: Decide) =>
-  transact<IngestedMessage, ConversationBlocked>(db, async (tx, refuse) => {
+  transact<IngestedMessage, ConversationBlocked | IdempotencyKeyReused>(db, async (tx, refuse) => {
     const identity = await senderIdentity(tx, message);
     const [current] = await tx
       .select()
@@ -102,6 +141,11 @@ const ingestMessage = (db: Db, message: IncomingMessage, decide: Decide) =>
         and(eq(conversations.teamId, message.teamId), eq(conversations.identityId, identity.id)),
       )
       .for("update");
+    const idempotency = message.idempotency ?? null;
+    if (current !== undefined && idempotency !== null) {
+      const replayed = await replayOf(tx, current, idempotency, refuse);
+      if (replayed !== null) return replayed;
+    }
     const decision = decide(
       current === undefined
         ? null
@@ -152,12 +196,15 @@ const ingestMessage = (db: Db, message: IncomingMessage, decide: Decide) =>
       agentName: message.agent?.name ?? null,
       content: message.content,
       sentAt: message.sentAt,
+      externalMessageId: idempotency?.key ?? null,
+      requestFingerprint: idempotency?.fingerprint ?? null,
     });
     return {
       messageId: messageId as MessageId,
       conversationId: conversationId as ConversationId,
       customerId: identity.customerId as CustomerId,
       createdConversation: current === undefined,
+      replayed: false,
     };
   });
 

@@ -15,7 +15,9 @@ export const makeOmo = (db: Db): Context.Tag.Service<typeof Omo> => ({
         .where(and(eq(omoBindings.teamId, teamId), eq(omoBindings.customerId, customerId)))
         .returning({ customerId: omoBindings.customerId });
       if (removed.length === 0) return false;
-      // The log entry goes only on a conversation of this team and this customer (X2).
+      // The log entry goes only on a conversation of this team and this customer (X2). The
+      // key-share lock makes a concurrent delete wait for this entry, or this read wait for
+      // the delete and find nothing (issue 14 C): never an entry pointing at an erased row.
       const [conversation] = await tx
         .select({ id: conversations.id })
         .from(conversations)
@@ -25,7 +27,8 @@ export const makeOmo = (db: Db): Context.Tag.Service<typeof Omo> => ({
             eq(conversations.id, log.conversationId),
             eq(conversations.customerId, customerId),
           ),
-        );
+        )
+        .for("key share");
       if (conversation !== undefined) {
         await tx
           .insert(conversationEvents)

@@ -1,5 +1,5 @@
 import type { ConversationId, CustomerId, PanelChange, TeamId } from "@customer-panel/core";
-import { and, desc, eq, gt, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, max, sql } from "drizzle-orm";
 import type { Db } from "../database.js";
 import { panelChanges } from "../schema.js";
 import { rowsOf } from "../transaction.js";
@@ -40,16 +40,44 @@ export const panelChangesAfter = async (
     )
     .orderBy(desc(panelChanges.id))
     .limit(Math.max(0, Math.floor(query.limit)));
-  return rows.reverse().map((row) => ({
-    id: row.id,
-    change: {
-      teamId: row.teamId as TeamId,
-      conversationId: row.conversationId as ConversationId | null,
-      customerId: row.customerId as CustomerId | null,
-      kind: row.kind as PanelChange["kind"],
-      at: row.at,
-    },
-  }));
+  return rows.reverse().map(storedOf);
+};
+
+const storedOf = (row: typeof panelChanges.$inferSelect): StoredPanelChange => ({
+  id: row.id,
+  change: {
+    teamId: row.teamId as TeamId,
+    conversationId: row.conversationId as ConversationId | null,
+    customerId: row.customerId as CustomerId | null,
+    kind: row.kind as PanelChange["kind"],
+    at: row.at,
+  },
+});
+
+/**
+ * B6 catch-up: the OLDEST `limit` stored changes of a team after `afterId`, oldest first;
+ * call again after the last id of a full page to read on (a reconnect replays a gap in
+ * pages, without losing its oldest part).
+ */
+export const panelChangesPage = async (
+  db: Db,
+  query: PanelChangesQuery,
+): Promise<StoredPanelChange[]> => {
+  const rows = await db
+    .select()
+    .from(panelChanges)
+    .where(
+      and(
+        eq(panelChanges.teamId, query.teamId),
+        gt(panelChanges.id, query.afterId),
+        query.conversationId === null
+          ? undefined
+          : eq(panelChanges.conversationId, query.conversationId),
+      ),
+    )
+    .orderBy(asc(panelChanges.id))
+    .limit(Math.max(0, Math.floor(query.limit)));
+  return rows.map(storedOf);
 };
 
 /** The id of the team's newest stored change (0 when none): where a fresh subscriber starts. */

@@ -98,6 +98,10 @@ interface ApplyState {
  * whoever holds that tag's row (its `uses` is counted at commit), which would make all
  * appliers of a popular tag take turns.
  *
+ * The conversation is read under a key-share lock (issue 14 C): a delete in progress makes this
+ * wait and then find nothing (NOT_FOUND), and a delete that comes later waits for this
+ * transaction, so the application row never points at an erased conversation.
+ *
  * Nothing is written unless both checks pass. One case needs a second look: when another
  * transaction creates the same new tag while this statement runs, the insert yields to it but
  * this statement's snapshot predates it, so no tag comes back; {@link applyState} then reads
@@ -110,7 +114,8 @@ const applyStateSql = (request: TagApplyRequest) => sql`
       ) as customer_found,
       (select channel from conversations
         where team_id = ${request.teamId} and id = ${request.conversationId}
-          and customer_id = ${request.customerId}) as channel
+          and customer_id = ${request.customerId}
+        for key share) as channel
   ),
   ok as (
     select 1 from checks

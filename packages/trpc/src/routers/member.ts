@@ -8,7 +8,9 @@ import {
   ExportConversationInput,
   exportConversationCsv,
   getPanel,
+  isDomainError,
   listEvents,
+  type MemberActor,
   OmoUnbindInput,
   PanelGetInput,
   PanelOnChangeInput,
@@ -35,14 +37,22 @@ import {
   updateProfile,
 } from "@customer-panel/core";
 import { tracked } from "@trpc/server";
-import type { PanelContext } from "../context.js";
+import type { DownloadRequest, PanelContext } from "../context.js";
 import { toTRPCError } from "../errors.js";
 import { memberProcedure, router, runUseCase } from "../trpc.js";
 
-// Exports are limited per team (a flood would stream the database out).
-const takeExport = (ctx: PanelContext & { actor: { teamId: string } }) => {
-  const answer = ctx.services.exportLimiter.take(ctx.actor.teamId as never);
+/**
+ * A stored download link; one export of the team's limit is taken with it (R4, L7), and a
+ * refusal stores nothing (X4).
+ */
+const linkTo = async (
+  ctx: PanelContext & { actor: MemberActor },
+  request: DownloadRequest,
+  fileName: string,
+) => {
+  const answer = await ctx.services.downloads.create(ctx.actor, request, fileName);
   if (!answer.allowed) throw toTRPCError(RateLimited.of(answer.retryAfterSeconds));
+  return answer.link;
 };
 
 /** Member-facing procedures (docs/spec.md, "Public surface"). */
@@ -58,14 +68,26 @@ export const memberRouter = {
       input,
       signal,
     }) {
-      for await (const { id, change } of ctx.services.changes.subscribe({
-        teamId: ctx.actor.teamId,
-        conversationId: input.conversationId ?? null,
-        lastEventId: input.lastEventId ?? null,
-        signal,
-      })) {
-        yield tracked(id, change);
+      // Issue 14 B: the stream lives only as long as the member's access does.
+      const grant = ctx.services.streamAccess.watch(ctx.actor);
+      try {
+        for await (const { id, change } of ctx.services.changes.subscribe({
+          teamId: ctx.actor.teamId,
+          conversationId: input.conversationId ?? null,
+          lastEventId: input.lastEventId ?? null,
+          signal: signal === undefined ? grant.signal : AbortSignal.any([signal, grant.signal]),
+          disconnect: ctx.disconnect,
+        })) {
+          yield tracked(id, change);
+        }
+      } catch (error) {
+        throw isDomainError(error) ? toTRPCError(error) : error;
+      } finally {
+        grant.release();
       }
+      // The final event says why the stream ended (revoked, removed, role lost).
+      const ending = grant.ending();
+      if (ending !== null) throw toTRPCError(ending);
     }),
   }),
   profile: router({
@@ -112,28 +134,14 @@ export const memberRouter = {
     /** R1, R2, R4: a short-lived link to the statistics CSV. */
     stats: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
       const download = await runUseCase(ctx, tagReportStats(ctx.actor, input));
-      takeExport(ctx);
-      return {
-        window: download.window,
-        ...ctx.services.downloads.sign(
-          ctx.actor,
-          { kind: "tagStats", ...input },
-          download.fileName,
-        ),
-      };
+      const link = await linkTo(ctx, { kind: "tagStats", ...input }, download.fileName);
+      return { window: download.window, ...link };
     }),
     /** R1, R3, R4: a short-lived link to the per-record CSV. */
     records: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
       const download = await runUseCase(ctx, tagReportRecords(ctx.actor, input));
-      takeExport(ctx);
-      return {
-        window: download.window,
-        ...ctx.services.downloads.sign(
-          ctx.actor,
-          { kind: "tagRecords", ...input },
-          download.fileName,
-        ),
-      };
+      const link = await linkTo(ctx, { kind: "tagRecords", ...input }, download.fileName);
+      return { window: download.window, ...link };
     }),
   }),
   conversations: router({
@@ -148,21 +156,18 @@ export const memberRouter = {
     /** L7, L8: a CSV link, or an email queued for delivery. */
     export: memberProcedure.input(ExportConversationInput).mutation(async ({ ctx, input }) => {
       if (input.format === "email") {
+        // The outbox takes the team's export limit in the transaction that queues the job.
         const queued = await runUseCase(ctx, requestEmailExport(ctx.actor, input));
-        takeExport(ctx);
         return { format: "email" as const, ...queued };
       }
       // Authorises now (role, feature, client); nothing is read until the link is used.
       const download = await runUseCase(ctx, exportConversationCsv(ctx.actor, input));
-      takeExport(ctx);
-      return {
-        format: "csv" as const,
-        ...ctx.services.downloads.sign(
-          ctx.actor,
-          { kind: "conversation", conversationId: input.conversationId },
-          download.fileName,
-        ),
-      };
+      const link = await linkTo(
+        ctx,
+        { kind: "conversation", conversationId: input.conversationId },
+        download.fileName,
+      );
+      return { format: "csv" as const, ...link };
     }),
     /** L9, B5. */
     delete: memberProcedure

@@ -131,12 +131,12 @@ describe.each(postgresServers)(
       expect(await exportedEvents(bigConversation)).toBe(0);
       expect(await exportTimeSet(bigConversation)).toBe(false);
 
-      // Same secret, new process: the signed link is still good until it expires.
+      // New process, same database: the stored link is still good until it expires.
       const second = await startCrashServer({ DATABASE_URL: store.url, SECRET });
       const again = await fetch(`${second.url}${link.url}`);
       expect(again.status).toBe(200);
       const rows = parse(await again.text(), { bom: true }) as string[][];
-      expect(rows[0]).toEqual(["time", "sender_type", "name", "content"]);
+      expect(rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
       expect(rows).toHaveLength(TRANSCRIPT_ROWS + 1);
       expect(rows.at(-1)?.[3]).toBe(`第 ${TRANSCRIPT_ROWS} 則訊息：請問訂單什麼時候出貨？`);
       expect(await until(async () => (await exportedEvents(bigConversation)) === 1)).toBe(true);

@@ -8,7 +8,10 @@ import { sql } from "drizzle-orm";
  * JSON (`row_to_json`, ordered by the whole row's text) and hashed; the result maps
  * table → { rows, sha256 } so a difference names the table that changed.
  *
- * The drizzle migrations journal is left out (it is not the panel's data).
+ * The drizzle migrations journal is left out (it is not the panel's data), and so are the
+ * export bookkeeping tables `download_links` and `export_takes`: a harmless answer (a
+ * report link for any valid range) writes them; that a refusal takes nothing is proved by
+ * `export-limit.test.ts` and `download-links.test.ts`.
  */
 export type Snapshot = Readonly<Record<string, { readonly rows: number; readonly sha256: string }>>;
 
@@ -22,7 +25,8 @@ const tablesOf = async (database: Database): Promise<string[]> =>
   (
     await rowsOf<{ name: string }>(
       database,
-      sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename collate "C"`,
+      sql`select tablename as name from pg_tables where schemaname = 'public'
+        and tablename not in ('download_links', 'export_takes') order by tablename collate "C"`,
     )
   ).map((r) => r.name);
 

@@ -293,7 +293,7 @@ const download = async (scope: Scope, procedure: string, url: string): Promise<b
   return true;
 };
 
-/** L7/R2/R3: CSV exports downloaded through their signed links, paced like a person. */
+/** L7/R2/R3: CSV exports downloaded through their stored links, paced like a person. */
 const csvExporter: Step = async (scope, n) => {
   const { client, metrics, ledger, conversations, today } = scope;
   await pause(200);

@@ -77,7 +77,11 @@ describe.each(postgresServers)("B1 load and soak on $name", ({ adminUrl }) => {
     store = await createServerDatabase(adminUrl, { prefix: "panel_soak" });
     database = store.database;
     // Far above what 5 paced exporters can ask for in a minute: a refusal is a failure.
-    server = await startTestServer(database, { exportLimiter: { limit: 100_000 } });
+    // 3 CSV exporters of one team stream at once: the per-team bound (default 2) is raised.
+    server = await startTestServer(database, {
+      exportLimiter: { limit: 100_000 },
+      downloadRoute: { maxPerTeam: 4 },
+    });
     worker = startExportWorker({
       database,
       layer: server.services.layer,

@@ -111,6 +111,7 @@ const ingestMessage = (
       conversationId: conversation.id,
       customerId: identity.customerId,
       createdConversation: current === undefined,
+      replayed: false,
     };
     return Effect.succeed(stored);
   });
