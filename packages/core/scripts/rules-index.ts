@@ -37,7 +37,7 @@ export interface RulesProblem {
 export const RULES_DOC_PATH = "docs/rules.md";
 
 /** The command that regenerates docs/rules.md. */
-export const RULES_DOC_COMMAND = "pnpm docs";
+export const RULES_DOC_COMMAND = "pnpm run docs";
 
 const TITLE =
   /\b(?:describe|it|test)(?:\.(?:each|prop)\([^)]*\)|\.(?:each|prop)\(\[[\s\S]*?\]\))?\(\s*(["'`])((?:\\.|(?!\1)[^\\])*)\1/g;

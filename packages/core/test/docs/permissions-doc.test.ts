@@ -19,7 +19,7 @@ const readDoc = (): string => {
 describe("B8 docs/permissions.md is generated from the matrix and the capability gates", () => {
   it("is up to date", () => {
     const stale =
-      "docs/permissions.md is stale or missing: run `pnpm docs` (or `pnpm --filter @customer-panel/core docs`) and commit the result.";
+      "docs/permissions.md is stale or missing: run `pnpm run docs` (or `pnpm --filter @customer-panel/core docs`) and commit the result.";
     expect(readDoc(), stale).toBe(renderPermissionsDoc());
   });
 

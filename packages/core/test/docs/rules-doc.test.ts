@@ -154,10 +154,10 @@ describe("B8 the rules check fails for each way the spec and the tests can part"
       tests("Q1 first", "Q2 second", "Q2 third"),
     );
     expect(checkRules(dir)).toEqual([
-      { kind: "stale-doc", message: "docs/rules.md is stale: run `pnpm docs`" },
+      { kind: "stale-doc", message: "docs/rules.md is stale: run `pnpm run docs`" },
     ]);
     expect(checkRules(repository(files))).toEqual([
-      { kind: "stale-doc", message: "docs/rules.md is missing: run `pnpm docs`" },
+      { kind: "stale-doc", message: "docs/rules.md is missing: run `pnpm run docs`" },
     ]);
   });
 
