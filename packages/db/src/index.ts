@@ -55,7 +55,6 @@ export {
 export {
   latestPanelChangeId,
   type PanelChangesQuery,
-  panelChangesAfter,
   panelChangesPage,
   prunePanelChanges,
   type StoredPanelChange,

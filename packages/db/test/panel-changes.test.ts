@@ -7,7 +7,7 @@ import { makeChangeFeed } from "../src/repositories/change-feed.js";
 import { makeConversations } from "../src/repositories/conversations.js";
 import {
   latestPanelChangeId,
-  panelChangesAfter,
+  panelChangesPage,
   prunePanelChanges,
 } from "../src/repositories/panel-changes.js";
 import * as t from "../src/schema.js";
@@ -80,7 +80,7 @@ describe.each(engines)("panel change log on $name", (engine) => {
         at: "2025-01-01T00:00:03.000Z",
       });
       const first = ids[0] ?? 0;
-      const after = await panelChangesAfter(db, {
+      const after = await panelChangesPage(db, {
         teamId: team as TeamId,
         afterId: first,
         conversationId: null,
@@ -93,21 +93,28 @@ describe.each(engines)("panel change log on $name", (engine) => {
       expect(after[0]?.change).toEqual(
         change(team, "message", "2025-01-01T00:00:02Z", b.conversationId),
       );
-      // One conversation only; and a limit keeps the newest.
-      const ofA = await panelChangesAfter(db, {
+      // One conversation only; and a page holds the oldest `limit`, the next reads on.
+      const ofA = await panelChangesPage(db, {
         teamId: team as TeamId,
         afterId: 0,
         conversationId: a.conversationId as ConversationId,
         limit: 100,
       });
       expect(ofA.map((c) => c.change.kind)).toEqual(["presence"]);
-      const newest = await panelChangesAfter(db, {
+      const page = await panelChangesPage(db, {
         teamId: team as TeamId,
         afterId: 0,
         conversationId: null,
         limit: 2,
       });
-      expect(newest.map((c) => c.change.kind)).toEqual(["message", "profile"]);
+      expect(page.map((c) => c.id)).toEqual([ids[0], ids[2]]); // ids[1] is the other team's
+      const next = await panelChangesPage(db, {
+        teamId: team as TeamId,
+        afterId: page[1]?.id ?? 0,
+        conversationId: null,
+        limit: 2,
+      });
+      expect(next.map((c) => [c.id, c.change.kind])).toEqual([[ids[3], "profile"]]);
       expect(await latestPanelChangeId(db, team as TeamId)).toBe(ids[3]);
       expect(await latestPanelChangeId(db, other as TeamId)).toBe(ids[1]);
       expect(await latestPanelChangeId(db, randomUUID() as TeamId)).toBe(0);

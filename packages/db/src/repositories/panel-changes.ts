@@ -1,5 +1,5 @@
 import type { ConversationId, CustomerId, PanelChange, TeamId } from "@customer-panel/core";
-import { and, asc, desc, eq, gt, max, sql } from "drizzle-orm";
+import { and, asc, eq, gt, max, sql } from "drizzle-orm";
 import type { Db } from "../database.js";
 import { panelChanges } from "../schema.js";
 import { rowsOf } from "../transaction.js";
@@ -17,31 +17,9 @@ export interface PanelChangesQuery {
   readonly afterId: number;
   /** Only this conversation's changes, when given. */
   readonly conversationId: ConversationId | null;
-  /** At most this many: the newest ones, so a reconnect storm can not replay a whole history. */
+  /** At most this many changes in one page (the oldest after `afterId`). */
   readonly limit: number;
 }
-
-/** B6 resume: a team's stored changes after `afterId`, oldest first (at most the newest `limit`). */
-export const panelChangesAfter = async (
-  db: Db,
-  query: PanelChangesQuery,
-): Promise<StoredPanelChange[]> => {
-  const rows = await db
-    .select()
-    .from(panelChanges)
-    .where(
-      and(
-        eq(panelChanges.teamId, query.teamId),
-        gt(panelChanges.id, query.afterId),
-        query.conversationId === null
-          ? undefined
-          : eq(panelChanges.conversationId, query.conversationId),
-      ),
-    )
-    .orderBy(desc(panelChanges.id))
-    .limit(Math.max(0, Math.floor(query.limit)));
-  return rows.reverse().map(storedOf);
-};
 
 const storedOf = (row: typeof panelChanges.$inferSelect): StoredPanelChange => ({
   id: row.id,
