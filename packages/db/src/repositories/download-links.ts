@@ -15,14 +15,8 @@ export interface NewDownloadLink {
   readonly expiresAt: Date;
 }
 
-/** A usable link as its download sees it: the member as they are now. */
-export interface UsableDownloadLink {
-  readonly teamId: string;
-  readonly memberId: string;
-  readonly credentialId: string | null;
-  readonly client: string;
-  readonly request: unknown;
-  readonly fileName: string;
+/** A usable link as its download sees it: what was stored, with the member as they are now. */
+export interface UsableDownloadLink extends Omit<NewDownloadLink, "tokenHash" | "expiresAt"> {
   readonly member: { readonly name: string; readonly role: string };
 }
 
