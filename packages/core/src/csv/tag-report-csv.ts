@@ -1,5 +1,4 @@
 import type { Channel, TagMethod } from "../domain/vocabulary.js";
-import { formatInstantInZone, formatUtcOffsetInZone } from "../rules/report-window.js";
 import {
   type Batches,
   type CsvCell,
@@ -10,6 +9,7 @@ import {
   repeatingCells,
   safeFileNamePart,
 } from "./csv-encoding.js";
+import { ExportClock } from "./export-clock.js";
 
 /** R2 columns: `tag` (name), `applications` (in the range), `customers` (distinct, tagged in the range). */
 export const TAG_STATS_HEADER = ["tag", "applications", "customers"] as const;
@@ -65,6 +65,7 @@ export function encodeTagRecordsCsv(
   timeZone: string,
 ): AsyncGenerator<string> {
   const cell = encodeCsvField;
+  const clock = new ExportClock(timeZone);
   const channelCell = repeatingCells();
   const methodCell = repeatingCells();
   const memberCell = repeatingCells();
@@ -74,7 +75,7 @@ export function encodeTagRecordsCsv(
     TAG_RECORDS_HEADER,
     batches,
     (row) =>
-      `${formatInstantInZone(row.appliedAt, timeZone)},${cell(row.customerId)},${cell(row.customerName)},${cell(row.tagName)},${channelCell(row.channel)},${methodCell(row.method)},${memberCell(row.memberName)},${formatUtcOffsetInZone(row.appliedAt, timeZone)}\r\n`,
+      `${clock.time(row.appliedAt)},${cell(row.customerId)},${cell(row.customerName)},${cell(row.tagName)},${channelCell(row.channel)},${methodCell(row.method)},${memberCell(row.memberName)},${clock.utcOffset(row.appliedAt)}\r\n`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { SenderType } from "../domain/vocabulary.js";
-import { formatInstantInZone, formatUtcOffsetInZone } from "../rules/report-window.js";
+import { formatInstantInZone } from "../rules/report-window.js";
 import {
   type Batches,
   encodeCsvBatches,
@@ -7,6 +7,7 @@ import {
   repeatingCells,
   safeFileNamePart,
 } from "./csv-encoding.js";
+import { ExportClock } from "./export-clock.js";
 
 /**
  * L7 columns, in order: `time` (sent, `YYYY-MM-DD HH:mm:ss` in the team's zone), `sender_type`
@@ -39,12 +40,13 @@ export function transcriptRecord(message: TranscriptMessage, timeZone: string): 
  * (this runs once per message), with the sender's and agent's cells remembered per value.
  */
 function transcriptRecordWriter(timeZone: string): (message: TranscriptMessage) => string {
+  const clock = new ExportClock(timeZone);
   const senderCell = repeatingCells();
   const nameCell = repeatingCells();
   return (message) => {
     // L7 names agents only: a bot or customer row never carries a member's name.
     const name = message.sender === "agent" ? nameCell(message.agentName) : "";
-    return `${formatInstantInZone(message.sentAt, timeZone)},${senderCell(message.sender)},${name},${encodeCsvField(message.content)},${formatUtcOffsetInZone(message.sentAt, timeZone)}\r\n`;
+    return `${clock.time(message.sentAt)},${senderCell(message.sender)},${name},${encodeCsvField(message.content)},${clock.utcOffset(message.sentAt)}\r\n`;
   };
 }
 
