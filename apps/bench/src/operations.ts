@@ -12,7 +12,7 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
-import { builtContext, databaseLayer } from "@customer-panel/db";
+import { builtContext, databaseLayer, rowExportFor } from "@customer-panel/db";
 import { Effect, Either, type Layer } from "effect";
 import { FIXTURE, idSql, rowIdsOf, type Scale } from "./dataset.js";
 import type { BenchEngine, EngineName } from "./engine.js";
@@ -455,7 +455,11 @@ export interface EngineResults {
 
 /** Runs every operation on a generated engine, library and baseline alternating. */
 export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<EngineResults> => {
-  const ctx: Context = { engine, scale, layer: databaseLayer(engine.database.db) };
+  const ctx: Context = {
+    engine,
+    scale,
+    layer: databaseLayer(engine.database.db, rowExportFor(engine.database)),
+  };
   const [big] = await engine.raw<{ id: string }>(
     `select ${idSql("conversation", "1")}::text as id`,
   );

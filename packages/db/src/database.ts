@@ -54,6 +54,8 @@ export interface Database {
   readonly close: () => Promise<void>;
   /** The PGlite instance (PGlite driver only), for cloning in tests. */
   readonly pglite?: PGlite;
+  /** The node-postgres pool (PostgreSQL driver only), for what drizzle does not speak (COPY). */
+  readonly pool?: pg.Pool;
 }
 
 const isServerUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
@@ -175,6 +177,7 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
   return {
     driver: "postgres",
     db,
+    pool,
     migrate: async () => {
       const client = await pool.connect();
       try {

@@ -59,4 +59,5 @@ export {
   prunePanelChanges,
   type StoredPanelChange,
 } from "./repositories/panel-changes.js";
+export { type RowExport, type RowExportOptions, rowExportFor } from "./row-export/row-export.js";
 export * as schema from "./schema.js";

@@ -24,6 +24,7 @@ import { makePanelReader } from "./repositories/panel-reader.js";
 import { makeProfiles } from "./repositories/profiles.js";
 import { makeTagReports } from "./repositories/tag-reports.js";
 import { makeTags } from "./repositories/tags.js";
+import type { RowExport } from "./row-export/row-export.js";
 
 /** Every port core's use cases need, except the Mailer (the host chooses how mail leaves). */
 export type DatabasePorts =
@@ -40,11 +41,15 @@ export type DatabasePorts =
   | TagReports
   | Tags;
 
-/** The database's implementation of core's ports, as one Layer. */
-export const databaseLayer = (db: Db): Layer.Layer<DatabasePorts> =>
+/**
+ * The database's implementation of core's ports, as one Layer. `rows` is how long exports
+ * read (`rowExportFor(database)`: COPY on a server); without it they read keyset batches on
+ * `db`, as a transaction's handle must.
+ */
+export const databaseLayer = (db: Db, rows?: RowExport): Layer.Layer<DatabasePorts> =>
   Layer.mergeAll(
     Layer.succeed(ChangeFeed, makeChangeFeed(db)),
-    Layer.succeed(Conversations, makeConversations(db)),
+    Layer.succeed(Conversations, makeConversations(db, rows)),
     Layer.succeed(Directory, makeDirectory(db)),
     Layer.succeed(ExportOutbox, makeExportOutbox(db)),
     Layer.succeed(IdSource, makeIdSource()),
@@ -53,7 +58,7 @@ export const databaseLayer = (db: Db): Layer.Layer<DatabasePorts> =>
     Layer.succeed(PanelReader, makePanelReader(db)),
     Layer.succeed(Preferences, makePreferences(db)),
     Layer.succeed(Profiles, makeProfiles(db)),
-    Layer.succeed(TagReports, makeTagReports(db)),
+    Layer.succeed(TagReports, makeTagReports(db, rows)),
     Layer.succeed(Tags, makeTags(db)),
   );
 

@@ -11,6 +11,7 @@ import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
 import { databaseLayer } from "../src/layer.js";
+import { rowExportFor } from "../src/row-export/row-export.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedMessages, seedTeam } from "../src/testing/seed.js";
@@ -61,7 +62,7 @@ describe.each(engines)("L7 export completes or leaves no trace on $name", (engin
   it("a failure in the middle of the stream leaves the last export time unchanged", async () => {
     const database = await handle.fresh();
     const { admin, conversationId } = await seedExport(database.db);
-    const layer = databaseLayer(database.db);
+    const layer = databaseLayer(database.db, rowExportFor(database));
     const download = await Effect.runPromise(
       exportConversationCsv(admin, { conversationId }).pipe(Effect.provide(layer)),
     );
@@ -84,7 +85,7 @@ describe.each(engines)("L7 export completes or leaves no trace on $name", (engin
   it("a complete stream sets it, and every row arrives, formula cells neutralised", async () => {
     const database = await handle.fresh();
     const { admin, conversationId } = await seedExport(database.db);
-    const layer = databaseLayer(database.db);
+    const layer = databaseLayer(database.db, rowExportFor(database));
     const download = await Effect.runPromise(
       exportConversationCsv(admin, { conversationId }).pipe(Effect.provide(layer)),
     );

@@ -1,179 +1,124 @@
-import { PassThrough } from "node:stream";
-import { fc, test } from "@fast-check/vitest";
+import { fc } from "@fast-check/vitest";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CopyOut } from "../src/repositories/copy-out.js";
-import { copyBatches, serverPoolOf } from "../src/repositories/copy-rows.js";
+import type { Database, Db } from "../src/database.js";
+import { copyStatementOf } from "../src/row-export/copy-export.js";
+import { type RowExportSpec, rowExportFor } from "../src/row-export/row-export.js";
+import * as schema from "../src/schema.js";
+import { messages } from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
+import { seedCustomer, seedMessages, seedTeam } from "../src/testing/seed.js";
+import { collectRows } from "./port-calls.js";
 
-/** One backend message: type byte, int32 length (itself included), body. */
-const message = (code: string, body: Buffer = Buffer.alloc(0)): Buffer => {
-  const head = Buffer.alloc(5);
-  head.write(code, 0, "latin1");
-  head.writeUInt32BE(body.length + 4, 1);
-  return Buffer.concat([head, body]);
-};
-const cstring = (text: string) => Buffer.from(`${text}\0`);
+/** The messages whose content is `value` (bound), oldest first, as their content and time. */
+const byContent = (db: Db, value: string): RowExportSpec<{ content: string; sentAt: Date }> => ({
+  fields: [messages.content, messages.sentAt],
+  key: [messages.sentAt, messages.seq],
+  select: (fields, bind, after) =>
+    db
+      .select(fields)
+      .from(messages)
+      .where(and(eq(messages.content, bind(value, messages.content)), after))
+      .orderBy(asc(messages.sentAt), asc(messages.seq)),
+  toRow: (row) => ({ content: row.text(0) ?? "", sentAt: row.instant(1) }),
+});
 
-/**
- * node-postgres' side, played by a real stream: its one `data` listener gets the bytes the
- * reader hands back, and turns CommandComplete, ReadyForQuery and ErrorResponse into the
- * calls node-postgres would make on the active query.
- */
-const fakeConnection = (copy: CopyOut, chunks: readonly Buffer[]) => {
-  const stream = new PassThrough();
-  const handedBack: Buffer[] = [];
-  let pending = Buffer.alloc(0);
-  stream.on("data", (chunk: Buffer) => {
-    handedBack.push(chunk);
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 5 && pending.length >= 1 + pending.readUInt32BE(1)) {
-      const code = String.fromCharCode(pending[0] as number);
-      const body = pending.subarray(5, 1 + pending.readUInt32BE(1));
-      pending = pending.subarray(1 + pending.readUInt32BE(1));
-      if (code === "C") copy.handleCommandComplete({ text: body.toString().replace(/\0$/, "") });
-      if (code === "Z") copy.handleReadyForQuery();
-      if (code === "E") copy.handleError(new Error(body.toString("latin1")));
-    }
+const tricky = fc
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom("'", "\\", "$1", "\n", "\t", "E'", "current_setting('x')", "%s"),
+      fc.string({ unit: "grapheme", maxLength: 3 }),
+    ),
+  })
+  .filter((s) => !s.includes("\0"));
+
+describe("the COPY statement of an export", () => {
+  it("holds setting names and types, never a value: the values travel bound", () => {
+    // No connection: the statement is only built.
+    const db = drizzle.mock({ schema, casing: "snake_case" }) as unknown as Db;
+    const value = "it's \\ $1 'E' 客服";
+    const statement = copyStatementOf(byContent(db, value));
+    expect(statement.values).toEqual([value]);
+    expect(statement.text).not.toContain("客服");
+    expect(statement.text).toContain(`"content" = current_setting('row_export.p1')::text`);
+    expect(statement.text).toMatch(/^COPY \(select .* TO STDOUT$/s);
   });
-  const sent: string[] = [];
-  // One chunk per macrotask: the reader takes each before the next arrives, so the chunk
-  // boundaries fall where the test put them.
-  const query = (text: string) => {
-    sent.push(text);
-    let i = 0;
-    const next = () => {
-      if (i < chunks.length) {
-        stream.write(chunks[i++]);
-        setImmediate(next);
-      }
+
+  it("a select holding a value not given through bind is refused, not written into the text", async () => {
+    const spec: RowExportSpec<string> = {
+      fields: [messages.content],
+      key: [messages.sentAt, messages.seq],
+      select: () => ({
+        toSQL: () => ({ sql: "select content from messages where team_id = $1", params: ["t"] }),
+        limit: () => Promise.resolve([]),
+      }),
+      toRow: (row) => row.text(0) ?? "",
     };
-    setImmediate(next);
-  };
-  return { connection: { stream, query } as unknown as pg.Connection, handedBack, sent };
-};
-
-/** Everything a reader returns, joined. */
-const readAll = async (copy: CopyOut): Promise<Buffer> => {
-  const parts: Buffer[] = [];
-  for (let bytes = await copy.read(); bytes !== null; bytes = await copy.read()) {
-    expect(bytes.length).toBeGreaterThan(0);
-    parts.push(Buffer.from(bytes));
-  }
-  return Buffer.concat(parts);
-};
-
-/** `bytes` cut at the given offsets. */
-const cut = (bytes: Buffer, offsets: readonly number[]): Buffer[] => {
-  const points = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const to of [...points, bytes.length]) {
-    if (to > from) chunks.push(bytes.subarray(from, to));
-    from = to;
-  }
-  return chunks;
-};
-
-const row = fc.string({ unit: "grapheme", maxLength: 40 }).map((text) => `${text}\n`);
-
-describe("COPY OUT framing (the server path of R3 and L7 exports)", () => {
-  test.prop(
-    [
-      fc.array(fc.oneof(row, fc.constantFrom("N", "S", "A")), { maxLength: 30 }),
-      fc.array(fc.nat(), { maxLength: 12 }),
-    ],
-    { numRuns: 200 },
-  )(
-    "rows come out exactly, wherever the socket's chunks split a header or a row, notices and parameter reports skipped",
-    async (items, offsets) => {
-      const rows = items.filter((item) => item.endsWith("\n"));
-      const stream = Buffer.concat([
-        message("H", Buffer.from([0, 0, 0])),
-        ...items.map((item) =>
-          item.endsWith("\n")
-            ? message("d", Buffer.from(item))
-            : message(item, cstring(item === "S" ? "TimeZone\0UTC" : "a notice")),
-        ),
-        message("c"),
-        message("C", cstring(`COPY ${rows.length}`)),
-        message("Z", Buffer.from("I")),
-      ]);
-      const copy = new CopyOut("COPY (select 1) TO STDOUT");
-      const fake = fakeConnection(copy, cut(stream, offsets));
-      copy.submit(fake.connection);
-      expect(fake.sent).toEqual(["COPY (select 1) TO STDOUT"]);
-      expect((await readAll(copy)).toString()).toBe(rows.join(""));
-      expect(copy.rowCount).toBe(rows.length);
-      // node-postgres got back exactly what follows CopyDone, and its listener again.
-      const tail = Buffer.concat(fake.handedBack);
-      expect(tail.equals(stream.subarray(stream.length - tail.length))).toBe(true);
-      expect(String.fromCharCode(tail[0] as number)).toBe("C");
-    },
-  );
-
-  it("a row far larger than a socket chunk comes out whole", async () => {
-    const big = `${"訊息".repeat(400_000)}\n`;
-    const stream = Buffer.concat([
-      message("H", Buffer.from([0, 0, 0])),
-      message("d", Buffer.from(big)),
-      message("c"),
-      message("C", cstring("COPY 1")),
-      message("Z", Buffer.from("I")),
-    ]);
-    const copy = new CopyOut("COPY (select 1) TO STDOUT");
-    const chunks = cut(
-      stream,
-      Array.from({ length: 40 }, (_, i) => i * 65_536 + 3),
-    );
-    copy.submit(fakeConnection(copy, chunks).connection);
-    expect((await readAll(copy)).toString()).toBe(big);
+    expect(() => copyStatementOf(spec)).toThrow(/1 value\(s\) not given through bind/);
   });
+});
 
-  it("an error in mid-stream goes to node-postgres from its first byte, and the next read fails with it", async () => {
-    const error = message("E", cstring("SERROR\0C22012\0Mdivision by zero\0"));
-    const stream = Buffer.concat([
-      message("H", Buffer.from([0, 0, 0])),
-      message("d", Buffer.from("1\n")),
-      error,
-      message("Z", Buffer.from("I")),
-    ]);
-    const copy = new CopyOut("COPY (select 1) TO STDOUT");
-    const fake = fakeConnection(copy, [stream]);
-    copy.submit(fake.connection);
-    const first = await copy.read();
-    expect(first?.toString()).toBe("1\n");
-    await expect(copy.read()).rejects.toThrow(/division by zero/);
-    expect(Buffer.concat(fake.handedBack).subarray(0, error.length).equals(error)).toBe(true);
+describe.each(engines)("row export on $name", (engine) => {
+  let handle: EngineHandle;
+  beforeAll(async () => {
+    handle = await engine.open();
   });
+  afterAll(async () => handle?.dispose());
 
-  it("refuses a connection whose data listeners are not node-postgres' one", () => {
-    const copy = new CopyOut("COPY (select 1) TO STDOUT");
-    const stream = new PassThrough();
-    expect(() => copy.submit({ stream, query: () => {} } as unknown as pg.Connection)).toThrow(
-      /one data listener, found 0/,
+  it("a bound value selects exactly the rows holding it, whatever it holds; times come back exact", async () => {
+    const database = await handle.fresh();
+    const { db } = database;
+    const team = await seedTeam(db);
+    const { conversationId } = await seedCustomer(db, team);
+    const values = [...new Set(fc.sample(tricky, { numRuns: 60, seed: 4242 }))];
+    const start = new Date("2025-01-01T00:00:00.123Z");
+    await seedMessages(db, team, conversationId, values, start);
+    const exportRows = rowExportFor(database, { batchSize: 2 });
+    for (const value of values) {
+      const rows = await collectRows(exportRows(byContent(db, value)));
+      expect(rows.map((r) => r.content)).toEqual([value]);
+      expect(rows[0]?.sentAt.getTime()).toBeGreaterThanOrEqual(start.getTime());
+    }
+    const all = await db.select({ sentAt: messages.sentAt }).from(messages);
+    const exported = (
+      await Promise.all(values.map((value) => collectRows(exportRows(byContent(db, value)))))
+    ).flat();
+    expect(exported.map((r) => r.sentAt.getTime()).sort()).toEqual(
+      all.map((r) => r.sentAt.getTime()).sort(),
     );
   });
 });
 
 const servers = engines.filter((engine) => engine.name === "postgres");
 
-describe.runIf(servers.length > 0).each(servers)("COPY OUT on a real $name server", (engine) => {
+/** A server export of raw select text (nothing bound), each line read by `toRow`. */
+const rawSpec = <Row>(
+  select: string,
+  columns: number,
+  toRow: RowExportSpec<Row>["toRow"],
+): RowExportSpec<Row> => ({
+  fields: Array.from({ length: columns }, (): SQL => sql`null`),
+  key: [messages.sentAt, messages.seq],
+  select: () => ({
+    toSQL: () => ({ sql: select, params: [] }),
+    limit: () => Promise.reject(new Error("a server export reads no keyset batches")),
+  }),
+  toRow,
+});
+
+describe.runIf(servers.length > 0).each(servers)("COPY export on a real $name server", (engine) => {
   let handle: EngineHandle;
+  let database: Database;
   let pool: pg.Pool;
   beforeAll(async () => {
     handle = await engine.open();
-    const server = serverPoolOf((await handle.fresh()).db);
-    if (server === undefined) throw new Error("a server engine without a pool");
-    pool = server;
+    database = await handle.fresh();
+    if (database.pool === undefined) throw new Error("a server engine without a pool");
+    pool = database.pool;
   });
   afterAll(async () => handle?.dispose());
-
-  const collect = async <Row>(batches: AsyncIterable<readonly Row[]>): Promise<Row[]> => {
-    const rows: Row[] = [];
-    for await (const batch of batches) rows.push(...batch);
-    return rows;
-  };
 
   it("reads what a plain SELECT reads: large rows, multi-byte text across chunks, notices in between", async () => {
     await pool.query(`create or replace function noisy(n int) returns int language plpgsql as $$
@@ -184,11 +129,10 @@ describe.runIf(servers.length > 0).each(servers)("COPY OUT on a real $name serve
     const select = `select noisy(g) as n, repeat('訊息', case when g % 5000 = 0 then 300000 else g % 50 end) as t
       from generate_series(1, 20000) g order by g`;
     const expected = (await pool.query<{ n: number; t: string }>(select)).rows;
-    const rows = await collect(
-      copyBatches(pool, select, 2, (line) => ({
-        n: Number(line.field(0)),
-        t: line.field(1),
-      })),
+    const rows = await collectRows(
+      rowExportFor(database)(
+        rawSpec(select, 2, (row) => ({ n: Number(row.text(0)), t: row.text(1) })),
+      ),
     );
     expect(rows.length).toBe(expected.length);
     expect(rows).toEqual(expected);
@@ -198,16 +142,18 @@ describe.runIf(servers.length > 0).each(servers)("COPY OUT on a real $name serve
 
   it("a server error in mid-stream rejects the read with PostgreSQL's error, and the pool recovers", async () => {
     const select = "select 1 / (10000 - g) as v from generate_series(1, 20000) g";
-    const error = await collect(copyBatches(pool, select, 1, (line) => line.field(0))).catch(
-      (e: unknown) => e,
-    );
+    const error = await collectRows(
+      rowExportFor(database)(rawSpec(select, 1, (row) => row.text(0))),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "22012" });
     expect((await pool.query("select 2 as two")).rows).toEqual([{ two: 2 }]);
   });
 
   it("a statement the server refuses at once rejects the first read", async () => {
-    const error = await collect(
-      copyBatches(pool, "select no_such_column from pg_class", 1, (line) => line.field(0)),
+    const error = await collectRows(
+      rowExportFor(database)(
+        rawSpec("select no_such_column from pg_class", 1, (row) => row.text(0)),
+      ),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "42703" });
     expect((await pool.query("select 3 as three")).rows).toEqual([{ three: 3 }]);

@@ -11,10 +11,15 @@ import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import { Effect } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "../src/database.js";
-import { CopyStalled, serverPoolOf } from "../src/repositories/copy-rows.js";
-import { makeTagReports, REPORT_BATCH_SIZE } from "../src/repositories/tag-reports.js";
+import type { Database, Db } from "../src/database.js";
+import { makeTagReports as makeTagReportsOn } from "../src/repositories/tag-reports.js";
 import { makeTags } from "../src/repositories/tags.js";
+import { CopyStalled } from "../src/row-export/copy-export.js";
+import {
+  EXPORT_BATCH_SIZE,
+  type RowExportOptions,
+  rowExportFor,
+} from "../src/row-export/row-export.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { countingSelects } from "./port-calls.js";
@@ -40,15 +45,20 @@ const ms = (base: Date, offset: number) => new Date(base.getTime() + offset);
 
 describe.each(engines)("Tag reports on $name", (engine) => {
   let handle: EngineHandle;
+  let database: Database;
   let db: Db;
   let teamId: string;
+  /** The reports on `on` (default: the test's database), reading through the engine's row export. */
+  const makeTagReports = (on: Db = db, options: RowExportOptions = {}) =>
+    makeTagReportsOn(on, rowExportFor(database, options));
 
   beforeAll(async () => {
     handle = await engine.open();
   });
   afterAll(async () => handle?.dispose());
   beforeEach(async () => {
-    db = (await handle.fresh()).db;
+    database = await handle.fresh();
+    db = database.db;
     teamId = await seedTeam(db);
   });
 
@@ -249,7 +259,7 @@ describe.each(engines)("Tag reports on $name", (engine) => {
       const byApi = rows.filter((r) => r.method === "api");
       expect(byApi).toHaveLength(total / 2);
       expect(byApi.every((r) => r.channel === null && r.memberName === null)).toBe(true);
-      expect(counter.selects).toBe(engine.name === "pglite" ? total / REPORT_BATCH_SIZE + 1 : 1);
+      expect(counter.selects).toBe(engine.name === "pglite" ? total / EXPORT_BATCH_SIZE + 1 : 1);
     });
 
     if (engine.name === "pglite") {
@@ -269,7 +279,7 @@ describe.each(engines)("Tag reports on $name", (engine) => {
       });
     } else {
       it("a server streams one COPY lazily; stopping early closes its connection and leaves nothing running", async () => {
-        const pool = serverPoolOf(db);
+        const pool = database.pool;
         if (pool === undefined) throw new Error("a server engine without its pool");
         const copies = async () => {
           const { rows } = await pool.query(
@@ -297,7 +307,7 @@ describe.each(engines)("Tag reports on $name", (engine) => {
       });
 
       it("a reader that takes nothing for the stall timeout loses the statement and its next read fails", async () => {
-        const pool = serverPoolOf(db);
+        const pool = database.pool;
         if (pool === undefined) throw new Error("a server engine without its pool");
         const stream = makeTagReports(db, { stallTimeoutMs: 100 }).records(teamId as never, range);
         const iterator = stream[Symbol.asyncIterator]();

@@ -3,6 +3,7 @@ import type { ConversationId, TeamId } from "@customer-panel/core";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeConversations } from "../src/repositories/conversations.js";
+import { rowExportFor } from "../src/row-export/row-export.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMessages, seedTeam } from "../src/testing/seed.js";
@@ -19,7 +20,8 @@ describe.each(engines)("transcript and search on $name", (engine) => {
 
   describe("L7 transcript: oldest first, streamed in batches", () => {
     it("yields every message in (sent_at, arrival) order across batch boundaries, ties in arrival order", async () => {
-      const { db } = await handle.fresh();
+      const database = await handle.fresh();
+      const { db } = database;
       const team = await seedTeam(db);
       const { conversationId } = await seedCustomer(db, team);
       await seedMessages(db, team, conversationId, ["c", "d"], at("2025-01-01T00:00:10Z"));
@@ -38,7 +40,7 @@ describe.each(engines)("transcript and search on $name", (engine) => {
       await db.execute(
         `update messages set sent_at = sent_at + interval '0.000123 seconds' where content like 'tie %'`,
       );
-      const conversations = makeConversations(db, { transcriptBatchSize: 2 });
+      const conversations = makeConversations(db, rowExportFor(database, { batchSize: 2 }));
       const all = await collectRows(
         conversations.transcript(team as TeamId, conversationId as ConversationId),
       );
@@ -56,7 +58,7 @@ describe.each(engines)("transcript and search on $name", (engine) => {
       expect(all[1]).toMatchObject({ sender: "agent", agentName: "客服 小美" });
       expect(
         await collectRows(
-          makeConversations(db).transcript(
+          makeConversations(db, rowExportFor(database)).transcript(
             randomUUID() as TeamId,
             conversationId as ConversationId,
           ),
@@ -66,7 +68,8 @@ describe.each(engines)("transcript and search on $name", (engine) => {
 
     if (engine.name === "pglite") {
       it("reads lazily: one batch and one ahead for the first message, none after stopping", async () => {
-        const { db } = await handle.fresh();
+        const database = await handle.fresh();
+        const { db } = database;
         const team = await seedTeam(db);
         const { conversationId } = await seedCustomer(db, team);
         await seedMessages(
@@ -76,7 +79,7 @@ describe.each(engines)("transcript and search on $name", (engine) => {
           Array.from({ length: 10 }, (_, i) => `m${i}`),
         );
         const { db: counted, counter } = countingSelects(db);
-        const conversations = makeConversations(counted, { transcriptBatchSize: 3 });
+        const conversations = makeConversations(counted, rowExportFor(database, { batchSize: 3 }));
         const stream = conversations.transcript(team as TeamId, conversationId as ConversationId);
         expect(counter.selects).toBe(0);
         const iterator = stream[Symbol.asyncIterator]();
@@ -97,7 +100,8 @@ describe.each(engines)("transcript and search on $name", (engine) => {
       });
     } else {
       it("a server reads the whole transcript as one COPY: any text comes back exactly, across chunk boundaries", async () => {
-        const { db } = await handle.fresh();
+        const database = await handle.fresh();
+        const { db } = database;
         const team = await seedTeam(db);
         const { conversationId } = await seedCustomer(db, team);
         // Every character COPY's text format escapes, control characters, quotes, CJK and
@@ -117,7 +121,10 @@ describe.each(engines)("transcript and search on $name", (engine) => {
         await seedMessages(db, team, conversationId, contents);
         const { db: counted, counter } = countingSelects(db);
         const batches = await collect(
-          makeConversations(counted).transcript(team as TeamId, conversationId as ConversationId),
+          makeConversations(counted, rowExportFor(database)).transcript(
+            team as TeamId,
+            conversationId as ConversationId,
+          ),
         );
         expect(counter.selects).toBe(1);
         expect(batches.length).toBeGreaterThan(1);

@@ -6,6 +6,7 @@ import {
   databaseLayer,
   type ExportQuota,
   makeLimitedExportOutbox,
+  rowExportFor,
 } from "@customer-panel/db";
 import { type Context, Layer } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
@@ -37,7 +38,7 @@ export const createPanelServices = (parts: PanelServiceParts): PanelServices => 
     database: parts.database,
     // The later layer wins: the limited outbox replaces the plain one.
     layer: Layer.mergeAll(
-      databaseLayer(db),
+      databaseLayer(db, rowExportFor(parts.database)),
       Layer.succeed(ExportOutbox, makeLimitedExportOutbox(db, exportQuota)),
       Layer.succeed(Mailer, parts.mailer),
     ),

@@ -12,10 +12,11 @@ import {
   type TeamId,
   type TranscriptMessage,
 } from "@customer-panel/core";
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt } from "drizzle-orm";
 import { type Context, Either } from "effect";
-import type pg from "pg";
 import type { Db } from "../database.js";
+import { keysetRowExport } from "../row-export/keyset-export.js";
+import { EXPORT_BATCH_SIZE, type RowExport, type RowExportSpec } from "../row-export/row-export.js";
 import {
   conversationEvents,
   conversations,
@@ -26,24 +27,7 @@ import {
 import { query, transact } from "../transaction.js";
 import { eventRows, presenceColumns, toConversationEvent } from "./conversation-rows.js";
 import { searchConversations } from "./conversation-search.js";
-import {
-  type CopyOptions,
-  copyBatches,
-  copySelectText,
-  serverPoolOf,
-  utcTimestampSql,
-} from "./copy-rows.js";
-import { keysetBatches } from "./keyset.js";
 import { conversationFromRow } from "./rows.js";
-
-/** Options of the conversation repository. */
-export interface ConversationsOptions extends CopyOptions {
-  /** L7 on PGlite: messages read per round trip while streaming a transcript (memory stays flat). */
-  readonly transcriptBatchSize?: number;
-}
-
-/** Messages per transcript batch: large enough to be fast, small enough to be flat. */
-export const TRANSCRIPT_BATCH_SIZE = 2_000;
 
 const ofTeam = (teamId: string, conversationId: string) =>
   and(eq(conversations.teamId, teamId), eq(conversations.id, conversationId));
@@ -95,109 +79,34 @@ const eventsPage = async (
   };
 };
 
-interface TranscriptRow extends TranscriptMessage {
-  readonly seq: number;
-  /** `sent_at` as PostgreSQL prints it: the exact keyset position. */
-  readonly sentAtKey: string;
-}
-
-/** Where a keyset batch of the transcript ended. */
-interface TranscriptCursor {
-  readonly sentAt: string;
-  readonly seq: number;
-}
-
-/** L7's messages in order: time, then arrival, so equal instants keep their order. */
-const transcriptQuery = <Fields extends Record<string, unknown>>(
-  db: Db,
-  fields: Fields,
-  teamId: string,
-  conversationId: string,
-  after: TranscriptCursor | null,
-) =>
-  db
-    .select(fields as never)
-    .from(messages)
-    .where(
-      and(
-        // The team filter alone makes another team's conversation yield nothing (X2).
-        eq(messages.teamId, teamId),
-        eq(messages.conversationId, conversationId),
-        after === null
-          ? undefined
-          : sql`(${messages.sentAt}, ${messages.seq}) > (${after.sentAt}::timestamptz, ${after.seq})`,
-      ),
-    )
-    .orderBy(asc(messages.sentAt), asc(messages.seq));
-
-const transcriptColumns = {
-  sender: sql<TranscriptMessage["sender"]>`${messages.sender}`,
-  agentName: messages.agentName,
-  content: messages.content,
-};
-
-// L7 on a server: the whole conversation as one COPY statement (copy-rows.ts says why).
-const copiedTranscript = (
-  pool: pg.Pool,
+// L7's messages in order: time, then arrival, so equal instants keep their order.
+const transcriptExport = (
   db: Db,
   teamId: string,
   conversationId: string,
-  options: CopyOptions,
-): AsyncIterable<readonly TranscriptMessage[]> => {
-  const text = copySelectText(
-    transcriptQuery(
-      db,
-      { sentAt: utcTimestampSql(messages.sentAt), ...transcriptColumns },
-      teamId,
-      conversationId,
-      null,
-    ),
-  );
-  return copyBatches(
-    pool,
-    text,
-    4,
-    (line): TranscriptMessage => ({
-      sentAt: line.instant(0),
-      sender: line.oneOf(1, SENDER_TYPES) as TranscriptMessage["sender"],
-      agentName: line.repeated(2),
-      content: line.field(3) ?? "",
-    }),
-    options,
-  );
-};
-
-// L7 on PGlite: keyset batches on (sent_at, seq), one read ahead (keyset.ts). The time travels
-// as PostgreSQL's own text so microseconds a JS Date would drop can not skip or repeat a
-// message between batches.
-async function* keysetTranscript(
-  db: Db,
-  teamId: string,
-  conversationId: string,
-  batchSize: number,
-): AsyncGenerator<readonly TranscriptMessage[]> {
-  const fields = {
-    seq: messages.seq,
-    sentAt: messages.sentAt,
-    sentAtKey: sql<string>`${messages.sentAt}::text`,
-    ...transcriptColumns,
-  };
-  const read = (after: TranscriptCursor | null) =>
-    transcriptQuery(db, fields, teamId, conversationId, after)
-      .limit(batchSize)
-      .then((rows) => rows as unknown as TranscriptRow[]);
-  const cursorOf = (last: TranscriptRow) => ({ sentAt: last.sentAtKey, seq: Number(last.seq) });
-  for await (const batch of keysetBatches(read, cursorOf, batchSize)) {
-    yield batch.map(
-      (row): TranscriptMessage => ({
-        sentAt: row.sentAt,
-        sender: row.sender,
-        agentName: row.agentName,
-        content: row.content,
-      }),
-    );
-  }
-}
+): RowExportSpec<TranscriptMessage> => ({
+  fields: [messages.sentAt, messages.sender, messages.agentName, messages.content],
+  key: [messages.sentAt, messages.seq],
+  select: (fields, bind, after) =>
+    db
+      .select(fields)
+      .from(messages)
+      .where(
+        and(
+          // The team filter alone makes another team's conversation yield nothing (X2).
+          eq(messages.teamId, bind(teamId, messages.teamId)),
+          eq(messages.conversationId, bind(conversationId, messages.conversationId)),
+          after,
+        ),
+      )
+      .orderBy(asc(messages.sentAt), asc(messages.seq)),
+  toRow: (row) => ({
+    sentAt: row.instant(0),
+    sender: row.oneOf(1, SENDER_TYPES) as TranscriptMessage["sender"],
+    agentName: row.repeated(2),
+    content: row.text(3) ?? "",
+  }),
+});
 
 const receiptOf = (
   row: typeof deletionTombstones.$inferSelect,
@@ -273,13 +182,11 @@ const deleteConversation = (
     return receiptOf(stone, false);
   });
 
-/** The Conversations port on PGlite or PostgreSQL. */
+/** The Conversations port on PGlite or PostgreSQL; L7's transcript comes through `rows`. */
 export const makeConversations = (
   db: Db,
-  options: ConversationsOptions = {},
+  rows: RowExport = keysetRowExport(EXPORT_BATCH_SIZE),
 ): Context.Tag.Service<typeof Conversations> => {
-  const batchSize = Math.max(1, options.transcriptBatchSize ?? TRANSCRIPT_BATCH_SIZE);
-  const pool = serverPoolOf(db);
   return {
     get: (teamId, conversationId) =>
       query(async () => {
@@ -318,10 +225,7 @@ export const makeConversations = (
       }),
     events: (teamId, conversationId, page) =>
       query(() => eventsPage(db, teamId, conversationId, page)),
-    transcript: (teamId, conversationId) =>
-      pool === undefined
-        ? keysetTranscript(db, teamId, conversationId, batchSize)
-        : copiedTranscript(pool, db, teamId, conversationId, options),
+    transcript: (teamId, conversationId) => rows(transcriptExport(db, teamId, conversationId)),
     search: (teamId, text, limit) => query(() => searchConversations(db, teamId, text, limit)),
     delete: (teamId, conversationId, by) => deleteConversation(db, teamId, conversationId, by),
   };
