@@ -34,7 +34,7 @@ const tricky = fc
   })
   .filter((s) => !s.includes("\0"));
 
-describe("the COPY statement of an export", () => {
+describe("the COPY statement of an R3 or L7 export: values bound, never written into it", () => {
   it("holds setting names and types, never a value: the values travel bound", () => {
     // No connection: the statement is only built.
     const db = drizzle.mock({ schema, casing: "snake_case" }) as unknown as Db;
@@ -60,7 +60,7 @@ describe("the COPY statement of an export", () => {
   });
 });
 
-describe.each(engines)("row export on $name", (engine) => {
+describe.each(engines)("row export on $name (the path of R3 and L7 exports)", (engine) => {
   let handle: EngineHandle;
   beforeAll(async () => {
     handle = await engine.open();
