@@ -57,7 +57,7 @@ export const useCaseError = (cause: Cause.Cause<unknown>): TRPCError => {
 };
 
 /**
- * What a rejected {@link runUseCase} failed with: the domain error, or the unexpected
+ * What a rejected `runUseCase` failed with: the domain error, or the unexpected
  * cause (for logs only). Any other value is answered as it is.
  */
 export const failureOf = (error: unknown): unknown =>
