@@ -211,6 +211,7 @@ const run = async (database: Database) => {
   );
   await changes.close();
   await server.close();
+  await services.runtime.dispose();
 };
 
 await main();

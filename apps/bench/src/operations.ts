@@ -12,8 +12,9 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
-import { builtContext, databaseLayer, rowExportFor } from "@customer-panel/db";
-import { Effect, Either, type Layer } from "effect";
+import { type DatabasePorts, databaseLayer, rowExportFor } from "@customer-panel/db";
+import { runUseCase } from "@customer-panel/trpc";
+import { Either, ManagedRuntime } from "effect";
 import { FIXTURE, idSql, rowIdsOf, type Scale } from "./dataset.js";
 import type { BenchEngine, EngineName } from "./engine.js";
 import { peakRssAbove, runConcurrently, type Summary, summarise, timed } from "./measure.js";
@@ -56,12 +57,6 @@ const actor: MemberActor = {
   role: "admin",
   client: "web",
 };
-
-type Ports = ReturnType<typeof databaseLayer> extends Layer.Layer<infer R> ? R : never;
-
-// As the tRPC router runs a use case: the layer built once, its Context provided per call.
-const run = <A, E>(layer: ReturnType<typeof databaseLayer>, program: Effect.Effect<A, E, Ports>) =>
-  Effect.runPromise(program.pipe(Effect.provide(builtContext(layer))));
 
 const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
   let bytes = 0;
@@ -130,11 +125,14 @@ const windowBounds = (w: { readonly from: string; readonly to: string }) => {
   return [FIXTURE.teamId, startsAt, endsBefore] as const;
 };
 
-/** Everything a run of the operations needs. */
+/**
+ * Everything a run of the operations needs. The library path runs each use case as the
+ * tRPC router does: through `runUseCase` on one runtime whose ports are built once.
+ */
 interface Context {
   readonly engine: BenchEngine;
   readonly scale: Scale;
-  readonly layer: ReturnType<typeof databaseLayer>;
+  readonly runtime: ManagedRuntime.ManagedRuntime<DatabasePorts, never>;
 }
 
 /** A summary of `repeat` calls per round, as time per call. */
@@ -177,7 +175,7 @@ const recordsRow = async (ctx: Context): Promise<OperationResult> => {
   const timing = await alternate(
     ctx.scale.rounds,
     async () => {
-      const download = await run(ctx.layer, tagReportRecords(actor, FIXTURE.month));
+      const download = await runUseCase(ctx.runtime, tagReportRecords(actor, FIXTURE.month));
       bytes = await bytesOf(download.chunks);
     },
     async () => {
@@ -200,7 +198,7 @@ const statsRow = async (ctx: Context): Promise<OperationResult> => {
   const timing = await alternate(
     ctx.scale.rounds,
     async () => {
-      const download = await run(ctx.layer, tagReportStats(actor, FIXTURE.month));
+      const download = await runUseCase(ctx.runtime, tagReportStats(actor, FIXTURE.month));
       await bytesOf(download.chunks);
     },
     async () => {
@@ -219,12 +217,12 @@ const exportRow = async (ctx: Context, conversationId: string): Promise<Operatio
   const timing = await alternate(
     ctx.scale.rounds,
     async () => {
-      const download = await run(
-        ctx.layer,
+      const download = await runUseCase(
+        ctx.runtime,
         exportConversationCsv(actor, { conversationId: conversationId as ConversationId }),
       );
       bytes = await bytesOf(download.chunks);
-      await run(ctx.layer, download.complete);
+      await runUseCase(ctx.runtime, download.complete);
     },
     async () => {
       copyBytes = await ctx.engine.copyCsv(
@@ -266,8 +264,8 @@ const panelRow = async (ctx: Context, conversationId: string): Promise<Operation
     async () => {
       for (let i = 0; i < repeat; i++) {
         const before = ctx.engine.statements();
-        const view = await run(
-          ctx.layer,
+        const view = await runUseCase(
+          ctx.runtime,
           getPanel(actor, { conversationId: conversationId as ConversationId }),
         );
         roundTrips = ctx.engine.statements() - before;
@@ -331,8 +329,8 @@ const applyRow = async (ctx: Context): Promise<OperationResult> => {
       if (Either.isLeft(name)) throw new Error(name.left);
       const before = ctx.engine.statements();
       await runConcurrently(targets, CONCURRENCY, async (t) => {
-        const result = await run(
-          ctx.layer,
+        const result = await runUseCase(
+          ctx.runtime,
           applyTag(actor, {
             customerId: t.customerId as CustomerId,
             conversationId: t.conversationId as ConversationId,
@@ -397,7 +395,8 @@ const suggestRow = async (
     ctx.scale.rounds,
     async () => {
       for (let i = 0; i < repeat; i++) {
-        found = (await run(ctx.layer, suggestTags(team.actor, { query, limit: 10 }))).length;
+        found = (await runUseCase(ctx.runtime, suggestTags(team.actor, { query, limit: 10 })))
+          .length;
       }
     },
     async () => {
@@ -422,7 +421,7 @@ const suggestRow = async (
 
 const memoryOf = async (ctx: Context): Promise<MemoryResult> => {
   const exportWindow = async (w: { readonly from: string; readonly to: string }) => {
-    const download = await run(ctx.layer, tagReportRecords(actor, w));
+    const download = await runUseCase(ctx.runtime, tagReportRecords(actor, w));
     await bytesOf(download.chunks);
   };
   const count = async (w: { readonly from: string; readonly to: string }) => {
@@ -453,13 +452,9 @@ export interface EngineResults {
   readonly memory: MemoryResult;
 }
 
-/** Runs every operation on a generated engine, library and baseline alternating. */
-export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<EngineResults> => {
-  const ctx: Context = {
-    engine,
-    scale,
-    layer: databaseLayer(engine.database.db, rowExportFor(engine.database)),
-  };
+// Every row of the report, in the order it prints.
+const measureAll = async (ctx: Context): Promise<EngineResults> => {
+  const { engine, scale } = ctx;
   const [big] = await engine.raw<{ id: string }>(
     `select ${idSql("conversation", "1")}::text as id`,
   );
@@ -488,4 +483,16 @@ export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<
   // tags.apply last: it writes.
   operations.push(await applyRow(ctx));
   return { operations, memory };
+};
+
+/** Runs every operation on a generated engine, library and baseline alternating. */
+export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<EngineResults> => {
+  const runtime = ManagedRuntime.make(
+    databaseLayer(engine.database.db, rowExportFor(engine.database)),
+  );
+  try {
+    return await measureAll({ engine, scale, runtime });
+  } finally {
+    await runtime.dispose();
+  }
 };

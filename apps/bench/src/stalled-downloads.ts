@@ -141,6 +141,7 @@ const main = async () => {
     );
     for (const socket of sockets) socket.destroy();
     await server.close();
+    await services.runtime.dispose();
   } finally {
     for (const socket of sockets) socket.destroy();
     await engine.dispose();

@@ -32,7 +32,7 @@ export interface PanelHost {
   readonly url: string;
   readonly worker: ExportWorker;
   readonly changes: ClosableChangeStream;
-  /** Stops the worker, the change stream, the server and the mailer (not the database). */
+  /** Stops the worker, the change stream, the server, the runtime and the mailer (not the database). */
   readonly close: () => Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHo
   });
   const worker = startExportWorker({
     database,
-    layer: services.layer,
+    runtime: services.runtime,
     intervalMs: options.workerIntervalMs === undefined ? 1_000 : options.workerIntervalMs,
     onError,
   });
@@ -76,6 +76,7 @@ export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHo
       // Subscriptions end first, so the server's open SSE responses can finish.
       await changes.close();
       await server.close();
+      await services.runtime.dispose();
       mailer.close();
     },
   };

@@ -14,7 +14,7 @@ export {
   LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
 } from "./database.js";
-export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
+export { type DatabasePorts, databaseLayer } from "./layer.js";
 export type { ChangeNotification } from "./repositories/change-feed.js";
 export {
   type ActiveCredential,

@@ -12,7 +12,7 @@ import {
   TagReports,
   Tags,
 } from "@customer-panel/core";
-import { type Context, Effect, Layer } from "effect";
+import { Layer } from "effect";
 import type { Db } from "./database.js";
 import { makeChangeFeed, makeIdSource } from "./repositories/change-feed.js";
 import { makeConversations } from "./repositories/conversations.js";
@@ -61,24 +61,3 @@ export const databaseLayer = (db: Db, rows?: RowExport): Layer.Layer<DatabasePor
     Layer.succeed(TagReports, makeTagReports(db, rows)),
     Layer.succeed(Tags, makeTags(db)),
   );
-
-const built = new WeakMap<object, unknown>();
-
-/**
- * The services of `layer` as a ready Context, built once per layer and reused by every
- * request. `Effect.provide(layer)` builds the layer again on each run — measured at
- * ≈ 0.85 ms of CPU per request, more than a whole `panel.get` query — while providing a
- * built Context costs microseconds.
- *
- * Safe for the panel's ports because each is a plain value (`Layer.succeed`): building
- * opens nothing and registers no finalizer, so the Context outlives the scope it was built
- * in. A layer that acquires resources needs a ManagedRuntime instead.
- */
-export const builtContext = <R>(layer: Layer.Layer<R>): Context.Context<R> => {
-  let context = built.get(layer) as Context.Context<R> | undefined;
-  if (context === undefined) {
-    context = Effect.runSync(Effect.scoped(Layer.build(layer)));
-    built.set(layer, context);
-  }
-  return context;
-};

@@ -3,13 +3,12 @@ import type {
   ConversationId,
   DomainError,
   IntegrationActor,
-  Mailer,
   MemberActor,
   PanelChange,
   TeamId,
 } from "@customer-panel/core";
-import type { Database, DatabasePorts, ExportQuota } from "@customer-panel/db";
-import type { Layer } from "effect";
+import type { Database, ExportQuota } from "@customer-panel/db";
+import type { PanelRuntime } from "./runtime.js";
 
 /** A request as authentication sees it: headers only (no body, no input). */
 export interface AuthRequest {
@@ -81,8 +80,11 @@ export interface ChangeStream {
 /** Everything the procedures need besides the actor; built once per server. */
 export interface PanelServices {
   readonly database: Database;
-  /** core's ports on this database, plus the mailer. */
-  readonly layer: Layer.Layer<DatabasePorts | Mailer>;
+  /**
+   * Runs the use cases: core's ports on this database, plus the mailer, built once.
+   * Dispose of it (`runtime.dispose()`) when the host stops, after the server and worker.
+   */
+  readonly runtime: PanelRuntime;
   readonly downloads: DownloadLinks;
   /** The export limit of every team, kept in the database (one for every server process). */
   readonly exportQuota: ExportQuota;

@@ -12,13 +12,15 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
-import { builtContext, type UsableDownloadLink, useDownloadLink } from "@customer-panel/db";
+import { type UsableDownloadLink, useDownloadLink } from "@customer-panel/db";
+import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { Cause, Effect, Exit } from "effect";
+import { Cause, Effect } from "effect";
 import type { DownloadRequest, PanelServices } from "./context.js";
 import { DOWNLOAD_TOKEN, DOWNLOADS_PATH, hashDownloadToken } from "./download-links.js";
 import { createDownloadSlots, type DownloadSlotOptions } from "./download-slots.js";
-import { toTRPCError } from "./errors.js";
+import { failureOf, useCaseError } from "./errors.js";
+import { runUseCase } from "./runtime.js";
 import type { ExtraRoute } from "./server.js";
 
 /** How one download ended, for logs and metrics. */
@@ -266,6 +268,21 @@ export const downloadRoute = (
   };
 };
 
+/**
+ * A use case's failure as the route's JSON answer, through the one error mapping: a
+ * domain error's status, code and message; anything else 500 with the generic message,
+ * the cause to the logs.
+ */
+const sendFailure = (res: http.ServerResponse, error: unknown, onError: (e: unknown) => void) => {
+  const failure = error instanceof TRPCError ? error : useCaseError(Cause.die(error));
+  const cause = failureOf(failure);
+  if (!isDomainError(cause)) onError(cause);
+  sendJson(res, getHTTPStatusCodeFromError(failure), {
+    code: isDomainError(cause) ? cause.code : failure.code,
+    message: failure.message,
+  });
+};
+
 /** Runs the link's use case and streams its file. */
 const serveLink = async (
   res: http.ServerResponse,
@@ -275,38 +292,22 @@ const serveLink = async (
   stallTimeoutMs: number,
   onSettled: ((outcome: DownloadOutcome) => void) | undefined,
 ): Promise<void> => {
-  const exit = await Effect.runPromiseExit(
-    programOf(link).pipe(Effect.provide(builtContext(services.layer))),
-  );
-  if (Exit.isFailure(exit)) {
-    const failure = Cause.failureOption(exit.cause);
-    if (failure._tag === "Some" && isDomainError(failure.value)) {
-      const error = failure.value;
-      sendJson(res, getHTTPStatusCodeFromError(toTRPCError(error)), {
-        code: error.code,
-        message: error.message,
-      });
-    } else {
-      onError(Cause.squash(exit.cause));
-      sendJson(res, 500, {
-        code: "INTERNAL_SERVER_ERROR",
-        message: "Something went wrong on our side.",
-      });
-    }
-    return;
-  }
+  const download = await runUseCase(services.runtime, programOf(link)).catch((error: unknown) => {
+    sendFailure(res, error, onError);
+    return null;
+  });
+  if (download === null) return;
   res.writeHead(200, {
     ...BASE_HEADERS,
     "content-type": "text/csv; charset=utf-8",
     "content-disposition": contentDisposition(link.fileName),
   });
-  const outcome = await streamChunks(res, exit.value.chunks, onError, stallTimeoutMs);
-  const { complete } = exit.value;
+  const outcome = await streamChunks(res, download.chunks, onError, stallTimeoutMs);
+  const { complete } = download;
   if (outcome === "completed" && complete !== null) {
-    const recorded = await Effect.runPromiseExit(
-      complete.pipe(Effect.provide(builtContext(services.layer))),
+    await runUseCase(services.runtime, complete).catch((error: unknown) =>
+      onError(failureOf(error)),
     );
-    if (Exit.isFailure(recorded)) onError(Cause.squash(recorded.cause));
   }
   onSettled?.({ kind: (link.request as DownloadRequest).kind, outcome });
 };

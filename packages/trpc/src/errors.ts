@@ -6,6 +6,7 @@ import {
 } from "@customer-panel/core";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { Cause } from "effect";
 import { ZodError } from "zod";
 
 /**
@@ -35,6 +36,33 @@ export const TRPC_CODE_OF: { readonly [C in DomainErrorCode]: TRPC_ERROR_CODE_KE
 export const toTRPCError = (error: DomainError): TRPCError =>
   new TRPCError({ code: TRPC_CODE_OF[error.code], message: error.message, cause: error });
 
+/**
+ * What a client reads for any failure that is not a domain error (a driver error, a bug):
+ * the one message, whatever the transport (tRPC, downloads, the HTTP server's own 500).
+ */
+export const GENERIC_ERROR_MESSAGE = "Something went wrong on our side.";
+
+/**
+ * The one mapping of a failed use case: a domain failure becomes its tRPC error; anything
+ * else an INTERNAL_SERVER_ERROR with {@link GENERIC_ERROR_MESSAGE}, the cause kept for logs.
+ */
+export const useCaseError = (cause: Cause.Cause<unknown>): TRPCError => {
+  const failure = Cause.failureOption(cause);
+  if (failure._tag === "Some" && isDomainError(failure.value)) return toTRPCError(failure.value);
+  return new TRPCError({
+    code: "INTERNAL_SERVER_ERROR",
+    message: GENERIC_ERROR_MESSAGE,
+    cause: Cause.squash(cause),
+  });
+};
+
+/**
+ * What a rejected `runUseCase` failed with: the domain error, or the unexpected
+ * cause (for logs only). Any other value is answered as it is.
+ */
+export const failureOf = (error: unknown): unknown =>
+  error instanceof TRPCError && error.cause !== undefined ? error.cause : error;
+
 /** What the formatter adds to every error's `data`. */
 export interface PanelErrorData {
   /** The stable domain code (X4), or null for transport-level errors (UNAUTHORIZED …). */
@@ -42,8 +70,6 @@ export interface PanelErrorData {
   /** Offending fields of a rejected input, each with its message. */
   readonly fields: readonly { readonly field: string; readonly message: string }[];
 }
-
-const GENERIC_MESSAGE = "Something went wrong on our side.";
 
 /**
  * The error shape clients see: tRPC's, plus the domain code and field errors. An
@@ -71,7 +97,7 @@ export const formatPanelError = <S extends { message: string; data: object }>(
     fields = fieldIssuesOf(cause);
     message = `Invalid input — ${fields.map((f) => `${f.field || "(input)"}: ${f.message}`).join("; ")}`;
   } else if (error.code === "INTERNAL_SERVER_ERROR") {
-    message = GENERIC_MESSAGE;
+    message = GENERIC_ERROR_MESSAGE;
   }
   const data: Record<string, unknown> = { ...shape.data, domainCode, fields };
   delete data.stack;

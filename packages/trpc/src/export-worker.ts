@@ -1,26 +1,26 @@
 import {
   type EmailExportJob,
   isDomainError,
-  type Mailer,
   recordExportCompleted,
   sendEmailExport,
 } from "@customer-panel/core";
 import {
   claimPendingExports,
   type Database,
-  type DatabasePorts,
   type Db,
   databaseLayer,
   markExportFailed,
   markExportSent,
 } from "@customer-panel/db";
-import { Cause, Effect, Exit, Layer } from "effect";
+import { Effect } from "effect";
+import { failureOf } from "./errors.js";
+import { type PanelRuntime, runUseCase } from "./runtime.js";
 
 /** Options of {@link startExportWorker}. */
 export interface ExportWorkerOptions {
   readonly database: Database;
-  /** core's ports with the Mailer (e.g. `PanelServices.layer`). */
-  readonly layer: Layer.Layer<DatabasePorts | Mailer>;
+  /** Runs the delivery: core's ports with the Mailer (e.g. `PanelServices.runtime`). */
+  readonly runtime: PanelRuntime;
   /** Pause between polls in ms (default 1 000); null polls never: only `runOnce` delivers. */
   readonly intervalMs?: number | null;
   /** Jobs claimed per poll (default 10). */
@@ -61,7 +61,7 @@ const messageOf = (error: unknown): string =>
  * receiver can drop the copy; the completion is still recorded once.
  */
 export const startExportWorker = (options: ExportWorkerOptions): ExportWorker => {
-  const { database, layer } = options;
+  const { database, runtime } = options;
   const batch = options.batch ?? 10;
   const intervalMs = options.intervalMs === undefined ? 1_000 : options.intervalMs;
   const onError = options.onError ?? (() => {});
@@ -73,31 +73,38 @@ export const startExportWorker = (options: ExportWorkerOptions): ExportWorker =>
       const marked = await markExportSent(tx, job.exportId, new Date());
       // Already finished by a worker whose claim outlived ours: it recorded the completion.
       if (!marked || !delivered) return;
-      const recorded = await Effect.runPromiseExit(
+      // The completion is written with the transaction's ports: it commits with the mark.
+      await runUseCase(
+        runtime,
         recordExportCompleted(job.teamId, job.conversationId, "email", job.requestedBy).pipe(
-          Effect.provide(Layer.merge(layer, databaseLayer(tx as Db))),
+          Effect.provide(databaseLayer(tx as Db)),
         ),
-      );
-      if (Exit.isFailure(recorded)) {
-        const failure = Cause.failureOption(recorded.cause);
+      ).catch((error: unknown) => {
+        const cause = failureOf(error);
         // The conversation was deleted after the email left: nothing left to record.
-        if (failure._tag === "Some" && isDomainError(failure.value)) return;
-        throw Cause.squash(recorded.cause);
-      }
+        if (!isDomainError(cause)) throw cause;
+      });
     });
+
+  // Sends one job; a refused or failed send puts it back with its error for another try.
+  const deliver = async (job: EmailExportJob): Promise<void> => {
+    let delivered: boolean;
+    try {
+      delivered = (await runUseCase(runtime, sendEmailExport(job))).delivered;
+    } catch (error) {
+      const cause = failureOf(error);
+      onError(cause, job.exportId);
+      await markExportFailed(database.db, job.exportId, messageOf(cause));
+      return;
+    }
+    await finish(job, delivered);
+  };
 
   const deliverBatch = async (): Promise<number> => {
     const jobs = await claimPendingExports(database.db, batch, claimOptions);
     for (const job of jobs) {
-      const exit = await Effect.runPromiseExit(sendEmailExport(job).pipe(Effect.provide(layer)));
       try {
-        if (Exit.isSuccess(exit)) {
-          await finish(job, exit.value.delivered);
-        } else {
-          const error = Cause.squash(exit.cause);
-          onError(error, job.exportId);
-          await markExportFailed(database.db, job.exportId, messageOf(error));
-        }
+        await deliver(job);
       } catch (error) {
         // The claim expires and the job is tried again: at least once, never lost.
         onError(error, job.exportId);

@@ -50,7 +50,14 @@ export {
   type DownloadSlotOptions,
   type DownloadSlots,
 } from "./download-slots.js";
-export { formatPanelError, type PanelErrorData, TRPC_CODE_OF, toTRPCError } from "./errors.js";
+export {
+  failureOf,
+  formatPanelError,
+  GENERIC_ERROR_MESSAGE,
+  type PanelErrorData,
+  TRPC_CODE_OF,
+  toTRPCError,
+} from "./errors.js";
 export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
 export {
   type ClosableMailer,
@@ -60,6 +67,7 @@ export {
   stableMessageId,
 } from "./mailers.js";
 export { type AppRouter, appRouter, createCaller } from "./router.js";
+export { type PanelPorts, type PanelRuntime, runUseCase } from "./runtime.js";
 export {
   type ExtraRoute,
   type PanelServer,

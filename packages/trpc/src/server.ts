@@ -4,6 +4,7 @@ import { RateLimited } from "@customer-panel/core";
 import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Authenticate, PanelServices } from "./context.js";
+import { GENERIC_ERROR_MESSAGE } from "./errors.js";
 import { appRouter } from "./router.js";
 
 /** Limits of the HTTP endpoint (tRPC's defaults are unlimited). */
@@ -93,7 +94,7 @@ export const startPanelServer = async (options: PanelServerOptions): Promise<Pan
     } catch (error) {
       options.onError?.(error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      res.end("Something went wrong on our side.");
+      res.end(GENERIC_ERROR_MESSAGE);
     }
   });
   await new Promise<void>((resolve) =>

@@ -8,7 +8,7 @@ import {
   makeLimitedExportOutbox,
   rowExportFor,
 } from "@customer-panel/db";
-import { type Context, Layer } from "effect";
+import { type Context, Layer, ManagedRuntime } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
 import { createDownloadLinks, type DownloadLinkOptions } from "./download-links.js";
 import { createStreamAccess } from "./stream-access.js";
@@ -24,23 +24,32 @@ export interface PanelServiceParts {
   readonly changes: ChangeStream;
   /** How open streams are re-authorised (default: createStreamAccess, every 2 s). */
   readonly streamAccess?: StreamAccess;
+  /**
+   * Ports that replace the database's own in the runtime (instrumented ports, test
+   * doubles): the services this layer provides win over the built-in ones. Default none.
+   */
+  readonly portOverrides?: Layer.Layer<never>;
 }
 
 /**
- * Assembles the services the procedures use: core's ports on the database (the email
- * outbox takes the team's export limit in the transaction that queues the job), the
- * mailer, download links.
+ * Assembles the services the procedures use: one runtime over core's ports on the
+ * database (the email outbox takes the team's export limit in the transaction that
+ * queues the job) and the mailer, download links. The runtime builds its ports once, on
+ * first use; the caller disposes of it (`services.runtime.dispose()`) when it stops.
  */
 export const createPanelServices = (parts: PanelServiceParts): PanelServices => {
   const exportQuota = checkExportQuota({ ...DEFAULT_EXPORT_QUOTA, ...parts.exportQuota });
   const db = parts.database.db;
   return {
     database: parts.database,
-    // The later layer wins: the limited outbox replaces the plain one.
-    layer: Layer.mergeAll(
-      databaseLayer(db, rowExportFor(parts.database)),
-      Layer.succeed(ExportOutbox, makeLimitedExportOutbox(db, exportQuota)),
-      Layer.succeed(Mailer, parts.mailer),
+    // The later layer wins: the limited outbox replaces the plain one, overrides replace both.
+    runtime: ManagedRuntime.make(
+      Layer.mergeAll(
+        databaseLayer(db, rowExportFor(parts.database)),
+        Layer.succeed(ExportOutbox, makeLimitedExportOutbox(db, exportQuota)),
+        Layer.succeed(Mailer, parts.mailer),
+        parts.portOverrides ?? Layer.empty,
+      ),
     ),
     downloads: createDownloadLinks(parts.database, exportQuota, parts.downloads),
     exportQuota,

@@ -12,6 +12,7 @@ import {
   type ExportWorker,
   fileMailer,
   type MailerService,
+  type PanelRuntime,
   smtpMailer,
   startExportWorker,
 } from "../src/index.js";
@@ -100,18 +101,20 @@ describe.each(engines)("L7 email exports through the outbox on $name", (engine) 
   let smtp: Smtp;
   let worker: ExportWorker | undefined;
   const workerErrors: unknown[] = [];
+  const runtimes: PanelRuntime[] = [];
 
   const startWorker = (mailer: MailerService) => {
     const { services } = server;
-    const layer = createPanelServices({
+    const { runtime } = createPanelServices({
       database: services.database,
       changes: services.changes,
       exportQuota: services.exportQuota,
       mailer,
-    }).layer;
+    });
+    runtimes.push(runtime);
     worker = startExportWorker({
       database: server.database,
-      layer,
+      runtime,
       intervalMs: null,
       onError: (error) => workerErrors.push(error),
     });
@@ -127,6 +130,7 @@ describe.each(engines)("L7 email exports through the outbox on $name", (engine) 
   afterEach(async () => {
     await worker?.stop();
     worker = undefined;
+    for (const runtime of runtimes.splice(0)) await runtime.dispose();
   });
   afterAll(async () => {
     await smtp?.close();

@@ -176,7 +176,10 @@ export const startTestServer = async (
     mail,
     nextDownloadSettled: () => new Promise((resolve) => waiting.push(resolve)),
     client,
-    close: server.close,
+    close: async () => {
+      await server.close();
+      await services.runtime.dispose();
+    },
   };
 };
 

@@ -22,7 +22,7 @@ import { Effect } from "effect";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeChangeFeed } from "../../db/src/repositories/change-feed.js";
 import { type ClosableChangeStream, createChangeStream } from "../src/change-stream.js";
-import type { Authenticate } from "../src/context.js";
+import type { Authenticate, PanelServices } from "../src/context.js";
 import { type PanelServer, startPanelServer } from "../src/server.js";
 import { createPanelServices } from "../src/services.js";
 import {
@@ -76,6 +76,7 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
   let database: Database;
   let stream: ClosableChangeStream;
   let server: PanelServer;
+  let services: PanelServices;
   let teamA: Awaited<ReturnType<typeof seedLiveTeam>>;
   let teamB: Awaited<ReturnType<typeof seedLiveTeam>>;
   let as: (actor: Actor) => LiveClient;
@@ -99,13 +100,14 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
       tokenOf.set(actor, token);
     }
     stream = createChangeStream(database);
+    services = createPanelServices({
+      database,
+      mailer: { send: () => Effect.void },
+      exportQuota: { limit: 1_000_000 },
+      changes: stream,
+    });
     server = await startPanelServer({
-      services: createPanelServices({
-        database,
-        mailer: { send: () => Effect.void },
-        exportQuota: { limit: 1_000_000 },
-        changes: stream,
-      }),
+      services,
       authenticate: tokenAuthentication(tokens),
     });
     as = (actor) => liveClient(server.url, tokenOf.get(actor) ?? "");
@@ -114,6 +116,7 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
   afterAll(async () => {
     await stream?.close();
     await server?.close();
+    await services?.runtime.dispose();
     await handle?.dispose();
   });
 

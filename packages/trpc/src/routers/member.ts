@@ -39,7 +39,8 @@ import {
 import { tracked } from "@trpc/server";
 import type { DownloadRequest, PanelContext } from "../context.js";
 import { toTRPCError } from "../errors.js";
-import { memberProcedure, router, runUseCase } from "../trpc.js";
+import { runUseCase } from "../runtime.js";
+import { memberProcedure, router } from "../trpc.js";
 
 /**
  * A stored download link; one export of the team's limit is taken with it (R4, L7), and a
@@ -61,7 +62,7 @@ export const memberRouter = {
     /** P1, P4, P5, L1–L4, L6, L7, O1, X3. */
     get: memberProcedure
       .input(PanelGetInput)
-      .query(({ ctx, input }) => runUseCase(ctx, getPanel(ctx.actor, input))),
+      .query(({ ctx, input }) => runUseCase(ctx.services.runtime, getPanel(ctx.actor, input))),
     /** L6, B6: live changes of the member's team over SSE, resumable with lastEventId. */
     onChange: memberProcedure.input(PanelOnChangeInput).subscription(async function* ({
       ctx,
@@ -94,19 +95,23 @@ export const memberRouter = {
     /** P2, P3, P6. */
     update: memberProcedure
       .input(ProfileUpdateInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, updateProfile(ctx.actor, input))),
+      .mutation(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, updateProfile(ctx.actor, input)),
+      ),
   }),
   preferences: router({
     /** P5. */
     setPanelHidden: memberProcedure
       .input(SetPanelHiddenInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, setPanelHidden(ctx.actor, input))),
+      .mutation(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, setPanelHidden(ctx.actor, input)),
+      ),
   }),
   events: router({
     /** E1, E2. */
     list: memberProcedure
       .input(EventsListInput)
-      .query(({ ctx, input }) => runUseCase(ctx, listEvents(ctx.actor, input))),
+      .query(({ ctx, input }) => runUseCase(ctx.services.runtime, listEvents(ctx.actor, input))),
   }),
   // A plain record, not `router()`: tRPC reserves `apply` as a key of a router() call
   // (its proxies treat `x.apply(...)` as Function.prototype.apply), yet the spec names the
@@ -116,30 +121,30 @@ export const memberRouter = {
     /** T2. */
     suggest: memberProcedure
       .input(TagsSuggestInput)
-      .query(({ ctx, input }) => runUseCase(ctx, suggestTags(ctx.actor, input))),
+      .query(({ ctx, input }) => runUseCase(ctx.services.runtime, suggestTags(ctx.actor, input))),
     /** T3, T4, T7, T8. */
     apply: memberProcedure
       .input(TagsApplyInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, applyTag(ctx.actor, input))),
+      .mutation(({ ctx, input }) => runUseCase(ctx.services.runtime, applyTag(ctx.actor, input))),
     /** T5. */
     remove: memberProcedure
       .input(TagsRemoveInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, removeTag(ctx.actor, input))),
+      .mutation(({ ctx, input }) => runUseCase(ctx.services.runtime, removeTag(ctx.actor, input))),
     /** T6. */
     frequency: memberProcedure
       .input(TagsFrequencyInput)
-      .query(({ ctx, input }) => runUseCase(ctx, tagFrequency(ctx.actor, input))),
+      .query(({ ctx, input }) => runUseCase(ctx.services.runtime, tagFrequency(ctx.actor, input))),
   },
   tagReports: router({
     /** R1, R2, R4: a short-lived link to the statistics CSV. */
     stats: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
-      const download = await runUseCase(ctx, tagReportStats(ctx.actor, input));
+      const download = await runUseCase(ctx.services.runtime, tagReportStats(ctx.actor, input));
       const link = await linkTo(ctx, { kind: "tagStats", ...input }, download.fileName);
       return { window: download.window, ...link };
     }),
     /** R1, R3, R4: a short-lived link to the per-record CSV. */
     records: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
-      const download = await runUseCase(ctx, tagReportRecords(ctx.actor, input));
+      const download = await runUseCase(ctx.services.runtime, tagReportRecords(ctx.actor, input));
       const link = await linkTo(ctx, { kind: "tagRecords", ...input }, download.fileName);
       return { window: download.window, ...link };
     }),
@@ -148,20 +153,27 @@ export const memberRouter = {
     /** L5. */
     setStatus: memberProcedure
       .input(SetStatusInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, setConversationStatus(ctx.actor, input))),
+      .mutation(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, setConversationStatus(ctx.actor, input)),
+      ),
     /** E2: follow up, reopen, close, assign. */
     changeState: memberProcedure
       .input(ChangeStateInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, changeConversationState(ctx.actor, input))),
+      .mutation(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, changeConversationState(ctx.actor, input)),
+      ),
     /** L7, L8: a CSV link, or an email queued for delivery. */
     export: memberProcedure.input(ExportConversationInput).mutation(async ({ ctx, input }) => {
       if (input.format === "email") {
         // The outbox takes the team's export limit in the transaction that queues the job.
-        const queued = await runUseCase(ctx, requestEmailExport(ctx.actor, input));
+        const queued = await runUseCase(ctx.services.runtime, requestEmailExport(ctx.actor, input));
         return { format: "email" as const, ...queued };
       }
       // Authorises now (role, feature, client); nothing is read until the link is used.
-      const download = await runUseCase(ctx, exportConversationCsv(ctx.actor, input));
+      const download = await runUseCase(
+        ctx.services.runtime,
+        exportConversationCsv(ctx.actor, input),
+      );
       const link = await linkTo(
         ctx,
         { kind: "conversation", conversationId: input.conversationId },
@@ -172,16 +184,20 @@ export const memberRouter = {
     /** L9, B5. */
     delete: memberProcedure
       .input(DeleteConversationInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, deleteConversation(ctx.actor, input))),
+      .mutation(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, deleteConversation(ctx.actor, input)),
+      ),
     /** L9: what deletion must remove. */
     search: memberProcedure
       .input(SearchConversationsInput)
-      .query(({ ctx, input }) => runUseCase(ctx, searchConversations(ctx.actor, input))),
+      .query(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, searchConversations(ctx.actor, input)),
+      ),
   }),
   omo: router({
     /** O1, O2. */
     unbind: memberProcedure
       .input(OmoUnbindInput)
-      .mutation(({ ctx, input }) => runUseCase(ctx, unbindOmo(ctx.actor, input))),
+      .mutation(({ ctx, input }) => runUseCase(ctx.services.runtime, unbindOmo(ctx.actor, input))),
   }),
 };

@@ -84,7 +84,7 @@ describe.each(postgresServers)("B1 load and soak on $name", ({ adminUrl }) => {
     });
     worker = startExportWorker({
       database,
-      layer: server.services.layer,
+      runtime: server.services.runtime,
       intervalMs: 250,
       onError: (error) => workerErrors.push(error),
     });
