@@ -9,6 +9,7 @@ export {
   type Database,
   DatabaseFolderDamaged,
   type DatabaseOptions,
+  DatabaseOptionsInvalid,
   type Db,
   fromPglite,
   LISTEN_APPLICATION_NAME,
