@@ -16,6 +16,7 @@ export {
   MIGRATIONS_FOLDER,
 } from "./database.js";
 export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
+export { type ReplicaReadOptions, replicaReadsLayer } from "./replica-reads.js";
 export type { ChangeNotification } from "./repositories/change-feed.js";
 export {
   type ActiveCredential,

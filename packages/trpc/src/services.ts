@@ -6,6 +6,8 @@ import {
   databaseLayer,
   type ExportQuota,
   makeLimitedExportOutbox,
+  type ReplicaReadOptions,
+  replicaReadsLayer,
 } from "@customer-panel/db";
 import { type Context, Layer } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
@@ -15,6 +17,14 @@ import { createStreamAccess } from "./stream-access.js";
 /** The parts a server is built from. */
 export interface PanelServiceParts {
   readonly database: Database;
+  /**
+   * Issue 17: a read replica (opened on its own URL) for reports and exports; what they
+   * write stays on `database`. A read waits for the replica to replay what the primary had
+   * committed when it began (see `replicaReads`), so lag loses no rows. Default: none.
+   */
+  readonly readDatabase?: Database;
+  /** How long a report or export waits for the replica before the primary serves it. */
+  readonly replicaReads?: ReplicaReadOptions;
   readonly mailer: Context.Tag.Service<typeof Mailer>;
   /** Lifetime and shape of download links (default: one minute, `/downloads/<token>`). */
   readonly downloads?: DownloadLinkOptions;
@@ -27,8 +37,8 @@ export interface PanelServiceParts {
 
 /**
  * Assembles the services the procedures use: core's ports on the database (the email
- * outbox takes the team's export limit in the transaction that queues the job), the
- * mailer, download links.
+ * outbox takes the team's export limit in the transaction that queues the job; report
+ * and transcript rows from the read replica when there is one), the mailer, download links.
  */
 export const createPanelServices = (parts: PanelServiceParts): PanelServices => {
   const exportQuota = checkExportQuota({ ...DEFAULT_EXPORT_QUOTA, ...parts.exportQuota });
@@ -38,6 +48,9 @@ export const createPanelServices = (parts: PanelServiceParts): PanelServices => 
     // The later layer wins: the limited outbox replaces the plain one.
     layer: Layer.mergeAll(
       databaseLayer(db),
+      ...(parts.readDatabase === undefined
+        ? []
+        : [replicaReadsLayer(parts.database, parts.readDatabase, parts.replicaReads)]),
       Layer.succeed(ExportOutbox, makeLimitedExportOutbox(db, exportQuota)),
       Layer.succeed(Mailer, parts.mailer),
     ),
