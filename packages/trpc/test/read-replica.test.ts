@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createDatabase, type Database } from "@customer-panel/db";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startExportWorker } from "../src/index.js";
 import { postgresServers } from "./fixtures/server-database.js";
 import { seedWorld, startTestServer, type TestServer, type World } from "./harness.js";
 
@@ -132,6 +133,35 @@ describe.each(postgresServers)("issue 17: a read database on $name", ({ adminUrl
     expect(await count(replica, "select count(*)::int as n from download_links")).toBe(0);
     expect(await count(primary, "select count(*)::int as n from export_takes")).toBe(1);
     expect(await count(replica, "select count(*)::int as n from export_takes")).toBe(0);
+  });
+
+  it("L7 an email export's worker reads the transcript from the read database and records the export on the primary", async () => {
+    const { whatsapp } = world.teamA.conversations;
+    const worker = startExportWorker({
+      database: primary,
+      layer: server.services.layer,
+      intervalMs: null,
+    });
+    try {
+      const queued = await member().conversations.export.mutate({
+        conversationId: whatsapp.conversationId,
+        format: "email",
+        to: "boss@example.com",
+      });
+      expect(queued).toMatchObject({ format: "email", status: "queued" });
+      expect(await worker.runOnce()).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+    expect(server.mail).toHaveLength(1);
+    expect(server.mail[0]?.csv).toContain("[replica] 你好，我想查詢訂單");
+    expect(reads.at(-1)).toBe("replica");
+    const sent = "from email_exports where status = 'sent'";
+    expect(await count(primary, `select count(*)::int as n ${sent}`)).toBe(1);
+    expect(await count(replica, "select count(*)::int as n from email_exports")).toBe(0);
+    const logged = `from conversation_events where conversation_id = '${whatsapp.conversationId}' and type = 'exported'`;
+    expect(await count(primary, `select count(*)::int as n ${logged}`)).toBe(1);
+    expect(await count(replica, `select count(*)::int as n ${logged}`)).toBe(0);
   });
 
   it("R2 R3 tag reports read the read database; their links and export takes go to the primary", async () => {
