@@ -36,6 +36,7 @@ export interface DatabaseOptions {
    * false: no named prepared statements — every statement is sent unnamed. Required behind
    * PgBouncer in transaction mode before 1.21 (Debian's 1.18), which does not keep them
    * across transactions. Default true (`panel.get`'s main read is prepared once per connection).
+   * Server only; PGlite has no pooler.
    */
   readonly namedStatements?: boolean | undefined;
   /** node-postgres pool size (server only). */
