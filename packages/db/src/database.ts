@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import * as schema from "./schema.js";
+import { UnnamedStatementsClient } from "./unnamed-statements.js";
 
 /** The drizzle database both drivers give; repositories are written once against it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -25,6 +26,19 @@ export const LISTEN_APPLICATION_NAME = "customer-panel-listen";
 export interface DatabaseOptions {
   /** `postgres://…` for a server; a folder path (or `file://…`) for persisted PGlite; nothing for in-memory PGlite. */
   readonly url?: string | undefined;
+  /**
+   * A `postgres://…` URL that reaches the same database WITHOUT a transaction pooler: LISTEN
+   * and migrations (they hold a session — a LISTEN, a session advisory lock) use it. Give it
+   * when `url` goes through PgBouncer in transaction mode; default `url`.
+   */
+  readonly directUrl?: string | undefined;
+  /**
+   * false: no named prepared statements — every statement is sent unnamed. Required behind
+   * PgBouncer in transaction mode before 1.21 (Debian's 1.18), which does not keep them
+   * across transactions. Default true (`panel.get`'s main read is prepared once per connection).
+   * Server only; PGlite has no pooler.
+   */
+  readonly namedStatements?: boolean | undefined;
   /** node-postgres pool size (server only). */
   readonly poolSize?: number;
   /** Called with every SQL statement drizzle sends (round-trip counting, debugging). */
@@ -59,6 +73,20 @@ export interface Database {
 }
 
 const isServerUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
+
+/** Options that can not work together (e.g. a direct URL for a PGlite folder). */
+export class DatabaseOptionsInvalid extends Error {
+  /** Stable code for hosts and logs. */
+  readonly code = "DATABASE_OPTIONS_INVALID" as const;
+  constructor(
+    /** The option at fault. */
+    readonly option: keyof DatabaseOptions,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DatabaseOptionsInvalid";
+  }
+}
 
 // Two API servers may start at once on one PostgreSQL: the migration runs under an advisory lock.
 const MIGRATION_LOCK = 7_215_342_901;
@@ -126,6 +154,12 @@ const openFolder = async (dataDir: string): Promise<PGlite> => {
 export const createDatabase = async (options: DatabaseOptions = {}): Promise<Database> => {
   const url = options.url;
   if (url !== undefined && isServerUrl(url)) return openServer(url, options);
+  if (options.directUrl !== undefined) {
+    throw new DatabaseOptionsInvalid(
+      "directUrl",
+      "directUrl is for a PostgreSQL server: url must be a postgres:// URL too.",
+    );
+  }
   const dataDir = url?.startsWith("file://") ? fileURLToPath(url) : url;
   const pglite =
     dataDir === undefined
@@ -166,7 +200,15 @@ export const fromPglite = (
 };
 
 const openServer = (url: string, options: DatabaseOptions): Database => {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const directUrl = options.directUrl ?? url;
+  if (!isServerUrl(directUrl)) {
+    throw new DatabaseOptionsInvalid("directUrl", "directUrl must be a postgres:// URL.");
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.namedStatements === false && { Client: UnnamedStatementsClient }),
+  });
   // An idle client that errors (server restart) must not crash the process.
   pool.on("error", () => {});
   const db = drizzleNodePg(pool, {
@@ -174,12 +216,23 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
     casing: "snake_case",
     logger: loggerOf(options),
   }) as unknown as Db;
+  // The session the migration lock lives in: its own connection on the direct URL, if given.
+  const sessionClient = async () => {
+    if (options.directUrl === undefined) {
+      const client = await pool.connect();
+      return { client, done: async () => client.release() };
+    }
+    const client = new pg.Client({ connectionString: directUrl });
+    client.on("error", () => {});
+    await client.connect();
+    return { client, done: () => client.end() };
+  };
   return {
     driver: "postgres",
     db,
     pool,
     migrate: async () => {
-      const client = await pool.connect();
+      const { client, done } = await sessionClient();
       try {
         await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
         await migrateNodePg(drizzleNodePg(client, { schema, casing: "snake_case" }), {
@@ -187,13 +240,13 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
         });
       } finally {
         await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-        client.release();
+        await done();
       }
     },
     listen: async (channel, onPayload, onLost) => {
       // LISTEN needs one connection of its own for as long as the subscription lives.
       const client = new pg.Client({
-        connectionString: url,
+        connectionString: directUrl,
         application_name: LISTEN_APPLICATION_NAME,
       });
       // `live` once LISTEN is active; `done` once lost or ended, so onLost fires at most once.

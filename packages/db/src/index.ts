@@ -9,12 +9,14 @@ export {
   type Database,
   DatabaseFolderDamaged,
   type DatabaseOptions,
+  DatabaseOptionsInvalid,
   type Db,
   fromPglite,
   LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
 } from "./database.js";
 export { type DatabasePorts, databaseLayer } from "./layer.js";
+export { type ReplicaReadOptions, replicaReadsLayer } from "./replica-reads.js";
 export type { ChangeNotification } from "./repositories/change-feed.js";
 export {
   type ActiveCredential,

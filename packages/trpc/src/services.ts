@@ -7,6 +7,8 @@ import {
   type ExportQuota,
   makeLimitedExportOutbox,
   rowExportFor,
+  type ReplicaReadOptions,
+  replicaReadsLayer,
 } from "@customer-panel/db";
 import { type Context, Layer, ManagedRuntime } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
@@ -16,6 +18,14 @@ import { createStreamAccess } from "./stream-access.js";
 /** The parts a server is built from. */
 export interface PanelServiceParts {
   readonly database: Database;
+  /**
+   * Issue 17: a read replica (opened on its own URL) for reports and exports; what they
+   * write stays on `database`. A read waits for the replica to replay what the primary had
+   * committed when it began (see `replicaReads`), so lag loses no rows. Default: none.
+   */
+  readonly readDatabase?: Database;
+  /** How long a report or export waits for the replica before the primary serves it. */
+  readonly replicaReads?: ReplicaReadOptions;
   readonly mailer: Context.Tag.Service<typeof Mailer>;
   /** Lifetime and shape of download links (default: one minute, `/downloads/<token>`). */
   readonly downloads?: DownloadLinkOptions;
@@ -34,18 +44,23 @@ export interface PanelServiceParts {
 /**
  * Assembles the services the procedures use: one runtime over core's ports on the
  * database (the email outbox takes the team's export limit in the transaction that
- * queues the job) and the mailer, download links. The runtime builds its ports once, on
- * first use; the caller disposes of it (`services.runtime.dispose()`) when it stops.
+ * queues the job; report and transcript rows from the read replica when there is one)
+ * and the mailer, download links. The runtime builds its ports once, on first use; the
+ * caller disposes of it (`services.runtime.dispose()`) when it stops.
  */
 export const createPanelServices = (parts: PanelServiceParts): PanelServices => {
   const exportQuota = checkExportQuota({ ...DEFAULT_EXPORT_QUOTA, ...parts.exportQuota });
   const db = parts.database.db;
   return {
     database: parts.database,
-    // The later layer wins: the limited outbox replaces the plain one, overrides replace both.
+    // The later layer wins: the replica's readers and the limited outbox replace the plain
+    // ones, overrides replace all.
     runtime: ManagedRuntime.make(
       Layer.mergeAll(
         databaseLayer(db, rowExportFor(parts.database)),
+        ...(parts.readDatabase === undefined
+          ? []
+          : [replicaReadsLayer(parts.database, parts.readDatabase, parts.replicaReads)]),
         Layer.succeed(ExportOutbox, makeLimitedExportOutbox(db, exportQuota)),
         Layer.succeed(Mailer, parts.mailer),
         parts.portOverrides ?? Layer.empty,

@@ -17,6 +17,7 @@ import {
   downloadRoute,
   issueCredential,
   type MailerService,
+  type PanelServiceParts,
   type PanelServices,
   startPanelServer,
   TRPC_PATH,
@@ -54,6 +55,8 @@ export interface TestServerOptions {
   readonly downloadTtlMs?: number;
   /** D: answers carry the stack of unexpected errors (default off). */
   readonly exposeErrorDetails?: boolean;
+  /** Issue 17: the read replica reports and exports read from, and how long they wait for it. */
+  readonly readReplica?: Pick<PanelServiceParts, "readDatabase" | "replicaReads">;
 }
 
 /** How a client presents its secret. */
@@ -121,6 +124,7 @@ export const startTestServer = async (
     },
     exportQuota: { limit: 1_000, ...options.exportLimiter },
     changes: options.changes ?? noChanges,
+    ...options.readReplica,
   });
   const server = await startPanelServer({
     services,
