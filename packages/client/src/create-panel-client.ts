@@ -19,13 +19,16 @@ export const transformer = superjson;
  */
 export type EventSourceClass = typeof FetchEventSource;
 
-/** Where the panel is and who calls it: a member's bearer token or an integration's API key. */
+/** Who calls the panel: a member's bearer token or a team integration's API key. */
+export type PanelCredential = { readonly token: string } | { readonly apiKey: string };
+
+/** Where the panel is and who calls it. */
 export type PanelClientOptions = {
   /** The server's base URL, e.g. `https://panel.example.com` (the tRPC path is appended). */
   readonly url: string;
   /** Replaces the EventSource used for subscriptions (it must accept a `fetch` init option). */
   readonly EventSource?: EventSourceClass;
-} & ({ readonly token: string } | { readonly apiKey: string });
+} & PanelCredential;
 
 /** A typed client of the panel's router. */
 export type PanelClient = TRPCClient<AppRouter>;

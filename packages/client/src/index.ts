@@ -10,6 +10,7 @@ export {
   type EventSourceClass,
   type PanelClient,
   type PanelClientOptions,
+  type PanelCredential,
   transformer,
 } from "./create-panel-client.js";
 export { domainCodeOf, type PanelErrorData } from "./domain-code.js";
