@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The published packages, in dependency order (folder names under packages/). */
-export const PACKAGES = ["core", "db", "trpc"];
+export const PACKAGES = ["core", "db", "trpc", "client"];
 
 /** Runs a command with inherited output; throws when it fails. */
 export const run = (command, args, cwd = ROOT) => {
@@ -27,7 +27,9 @@ const bin = (name) => join(ROOT, "node_modules", ".bin", name);
 export const buildAndPack = (dest) => {
   for (const name of PACKAGES)
     rmSync(join(ROOT, "packages", name, "dist"), { recursive: true, force: true });
-  run("pnpm", ["-r", "--filter", "./packages/*", "build"]);
+  // One at a time, in order: the client's build reads the trpc package's declarations, and
+  // trpc's tests use the client, so pnpm sees a cycle and would not order them.
+  for (const name of PACKAGES) run("pnpm", ["run", "build"], join(ROOT, "packages", name));
   for (const name of PACKAGES) {
     run("pnpm", ["pack", "--pack-destination", dest], join(ROOT, "packages", name));
   }

@@ -11,7 +11,9 @@ const SNAPSHOT = join(dirname(fileURLToPath(import.meta.url)), "exports.snapshot
 
 /** The entries a consumer may import. */
 export const ENTRIES = [
+  "@customer-panel/client",
   "@customer-panel/core",
+  "@customer-panel/core/contract",
   "@customer-panel/db",
   "@customer-panel/db/testing",
   "@customer-panel/trpc",

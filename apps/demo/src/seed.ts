@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { createPanelClient, type PanelClient } from "@customer-panel/client";
 import { type Channel, type Client, ROLES, type Role } from "@customer-panel/core";
 import { type Database, schema } from "@customer-panel/db";
 import { issueCredential } from "@customer-panel/trpc";
 import { eq } from "drizzle-orm";
-import { type PanelClient, panelClient } from "./panel-client.js";
 import {
   CHEN_ORDERS,
   CHEN_WEBSITE_MEMBER,
@@ -192,8 +192,9 @@ const seedTagHistory = async (
             name: entry.tag,
             method: entry.method,
           })
-        : await panelClient(baseUrl, {
-            bearer: members[entry.method.member].token,
+        : await createPanelClient({
+            url: baseUrl,
+            token: members[entry.method.member].token,
           }).tags.apply.mutate({ customerId, conversationId, name: entry.tag, confirm: true });
     if (result.kind !== "applied") throw new Error(`seeding ${entry.tag} was not applied`);
     if (entry.daysAgo > 0) {
@@ -233,7 +234,7 @@ export const seedDemo = async (
     kind: "integration",
     label: "demo channel integration",
   });
-  const sunny = panelClient(baseUrl, { apiKey: sunnyKey.secret });
+  const sunny = createPanelClient({ url: baseUrl, apiKey: sunnyKey.secret });
   const conversations = await playAll(sunny, SUNNY_CONVERSATIONS, members.cs_agent.id, now);
 
   // 王小明: the pixel saw him log in on the website; his LINE and Facebook completed binding.
@@ -281,7 +282,7 @@ export const seedDemo = async (
     kind: "integration",
     label: "demo channel integration",
   });
-  const island = panelClient(baseUrl, { apiKey: islandKey.secret });
+  const island = createPanelClient({ url: baseUrl, apiKey: islandKey.secret });
   const islandConversations = await playAll(island, ISLAND_CONVERSATIONS, islandAdmin.id, now);
   await island.ingest.identityBound.mutate({
     identity: { channel: "line", externalUserId: islandConversations.line.externalUserId },

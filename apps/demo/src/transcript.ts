@@ -1,4 +1,18 @@
-import { refusalOf } from "./panel-client.js";
+import { domainCodeOf } from "@customer-panel/client";
+import { TRPCClientError } from "@trpc/client";
+
+/** A refusal as the wire carries it: the stable domain code (X4), else the tRPC code, and the message. */
+interface Refusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The refusal a tRPC call failed with, or null when the error is not a tRPC answer. */
+const refusalOf = (error: unknown): Refusal | null => {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data = error.data as { code?: string } | undefined;
+  return { code: domainCodeOf(error) ?? data?.code ?? "UNKNOWN", message: error.message };
+};
 
 /** How a step ended: `ok`, or the refusal's stable code (X4). */
 export type Outcome = "ok" | (string & {});

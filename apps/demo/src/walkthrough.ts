@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
+import { createPanelClient, type PanelCredential } from "@customer-panel/client";
 import { createDatabase } from "@customer-panel/db";
-import { type Credential, panelClient } from "./panel-client.js";
 import { startPanelHost } from "./panel-host.js";
 import { conversationExport, deletion, omoUnbinding } from "./scenarios/export-scenarios.js";
 import { blocking, boundChannelsAndOrders, presence } from "./scenarios/lower-panel-scenarios.js";
@@ -27,22 +27,22 @@ export interface WalkthroughResult {
 }
 
 const castOf = (url: string, world: DemoWorld): Cast => {
-  const player = (who: string, credential: Credential): Player => ({
+  const player = (who: string, credential: PanelCredential): Player => ({
     who,
-    client: panelClient(url, credential),
+    client: createPanelClient({ url, ...credential }),
   });
   const m = world.sunny.members;
   const island = "小島咖啡";
   return {
-    admin: player("admin (web)", { bearer: m.admin.token }),
-    supervisor: player("supervisor (web)", { bearer: m.supervisor.token }),
-    csManager: player("cs_manager (web)", { bearer: m.cs_manager.token }),
-    csAgent: player("cs_agent (web)", { bearer: m.cs_agent.token }),
-    salesManager: player("sales_manager (web)", { bearer: m.sales_manager.token }),
-    sales: player("sales (web)", { bearer: m.sales.token }),
-    appAdmin: player("admin (app)", { bearer: world.sunny.appAdmin.token }),
+    admin: player("admin (web)", { token: m.admin.token }),
+    supervisor: player("supervisor (web)", { token: m.supervisor.token }),
+    csManager: player("cs_manager (web)", { token: m.cs_manager.token }),
+    csAgent: player("cs_agent (web)", { token: m.cs_agent.token }),
+    salesManager: player("sales_manager (web)", { token: m.sales_manager.token }),
+    sales: player("sales (web)", { token: m.sales.token }),
+    appAdmin: player("admin (app)", { token: world.sunny.appAdmin.token }),
     integration: player("integration (api)", { apiKey: world.sunny.integrationKey }),
-    islandAdmin: player(`admin (web, ${island})`, { bearer: world.island.admin.token }),
+    islandAdmin: player(`admin (web, ${island})`, { token: world.island.admin.token }),
     islandIntegration: player(`integration (api, ${island})`, {
       apiKey: world.island.integrationKey,
     }),

@@ -3,6 +3,8 @@
  * authenticated, limited, live.
  */
 
+/** Path prefix of the tRPC handler; clients read it from `@customer-panel/core/contract`. */
+export { TRPC_PATH } from "@customer-panel/core/contract";
 export {
   authenticateWithCredentials,
   type CredentialRequest,
@@ -74,7 +76,6 @@ export {
   type PanelServerOptions,
   type ServerLimits,
   startPanelServer,
-  TRPC_PATH,
 } from "./server.js";
 export { createPanelServices, type PanelServiceParts } from "./services.js";
 export { accessEnding, createStreamAccess, type StreamAccessOptions } from "./stream-access.js";

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { RateLimited } from "@customer-panel/core";
+import { TRPC_PATH } from "@customer-panel/core/contract";
 import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Authenticate, PanelServices } from "./context.js";
@@ -55,9 +56,6 @@ const retryAfterOf = (errors: readonly TRPCError[]): number | null => {
   }
   return wait;
 };
-
-/** Path prefix of the tRPC handler. */
-export const TRPC_PATH = "/trpc";
 
 /** Starts the panel's HTTP server: tRPC (queries, mutations, SSE) under /trpc plus extra routes. */
 export const startPanelServer = async (options: PanelServerOptions): Promise<PanelServer> => {

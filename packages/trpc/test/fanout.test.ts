@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { createPanelClient } from "@customer-panel/client";
 import type {
   Actor,
   CredentialId,
@@ -14,7 +15,7 @@ import type {
 import type { Database } from "@customer-panel/db";
 import { seedCustomer, seedMember, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, liveClient, type Subscriber, subscribe } from "./fixtures/live-client.js";
+import { eventually, type Subscriber, subscribe } from "./fixtures/live-client.js";
 import { createServerDatabase, postgresServers } from "./fixtures/server-database.js";
 
 /**
@@ -107,7 +108,7 @@ describe.each(postgresServers)("B6 two-process fan-out on $name", ({ adminUrl })
   let teamA: Awaited<ReturnType<typeof seedFanoutTeam>>;
   let teamB: Awaited<ReturnType<typeof seedFanoutTeam>>;
   const client = (server: ServerProcess, actor: Actor) =>
-    liveClient(server.url, tokens.get(actor) ?? "");
+    createPanelClient({ url: server.url, token: tokens.get(actor) ?? "" });
 
   beforeAll(async () => {
     store = await createServerDatabase(adminUrl, { prefix: "panel_fanout" });

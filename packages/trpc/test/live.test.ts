@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createPanelClient, type PanelClient } from "@customer-panel/client";
 import type {
   Actor,
   ConversationId,
@@ -25,13 +26,7 @@ import { type ClosableChangeStream, createChangeStream } from "../src/change-str
 import type { Authenticate, PanelServices } from "../src/context.js";
 import { type PanelServer, startPanelServer } from "../src/server.js";
 import { createPanelServices } from "../src/services.js";
-import {
-  eventually,
-  type LiveClient,
-  liveClient,
-  type Subscriber,
-  subscribe,
-} from "./fixtures/live-client.js";
+import { eventually, type Subscriber, subscribe } from "./fixtures/live-client.js";
 
 /** A team with a webchat visitor, a member of each role needed, and an integration. */
 const seedLiveTeam = async (database: Database, visitorId: string) => {
@@ -79,7 +74,7 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
   let services: PanelServices;
   let teamA: Awaited<ReturnType<typeof seedLiveTeam>>;
   let teamB: Awaited<ReturnType<typeof seedLiveTeam>>;
-  let as: (actor: Actor) => LiveClient;
+  let as: (actor: Actor) => PanelClient;
 
   beforeAll(async () => {
     handle = await engine.open();
@@ -110,7 +105,7 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
       services,
       authenticate: tokenAuthentication(tokens),
     });
-    as = (actor) => liveClient(server.url, tokenOf.get(actor) ?? "");
+    as = (actor) => createPanelClient({ url: server.url, token: tokenOf.get(actor) ?? "" });
   });
 
   afterAll(async () => {
@@ -370,7 +365,9 @@ describe.each(engines)("live panel over SSE on $name", (engine) => {
     });
 
     it("X2 without a credential the subscription is refused and never registers", async () => {
-      const anonymous = track(subscribe(liveClient(server.url, "not-a-token"), {}));
+      const anonymous = track(
+        subscribe(createPanelClient({ url: server.url, token: "not-a-token" }), {}),
+      );
       expect(await eventually(() => anonymous.errors.length > 0)).toBe(true);
       expect(anonymous.errors[0]).toMatchObject({ data: { code: "UNAUTHORIZED" } });
       expect(stream.subscriberCount()).toBe(0);

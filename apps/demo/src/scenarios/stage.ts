@@ -1,12 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import type { PanelClient } from "@customer-panel/client";
 import type {
   Capability,
   Channel,
   ConversationEventKind,
   ConversationState,
 } from "@customer-panel/core";
-import type { PanelClient } from "../panel-client.js";
 import type { PanelHost } from "../panel-host.js";
 import type { DemoWorld } from "../seed.js";
 import { localTime } from "../team-calendar.js";

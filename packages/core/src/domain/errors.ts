@@ -1,4 +1,5 @@
 import { Data } from "effect";
+import { DOMAIN_ERROR_CODES } from "../contract.js";
 import type { Channel, Client, ConversationState, PlanFeature, Role } from "./vocabulary.js";
 
 /**
@@ -325,25 +326,8 @@ export type DomainError =
 /** The stable code of a domain error. */
 export type DomainErrorCode = DomainError["code"];
 
-/** Every code, for exhaustive maps (`Record<DomainErrorCode, …>`) and docs. */
-export const DOMAIN_ERROR_CODES = [
-  "VALIDATION_FAILED",
-  "NOT_FOUND",
-  "ROLE_NOT_ALLOWED",
-  "FEATURE_NOT_ENABLED",
-  "CHANNEL_NOT_SUPPORTED",
-  "CLIENT_NOT_SUPPORTED",
-  "PHONE_LOCKED",
-  "REPORT_RANGE_TOO_LONG",
-  "REPORT_RANGE_INVERTED",
-  "INVALID_STATE_TRANSITION",
-  "CONVERSATION_BLOCKED",
-  "IDEMPOTENCY_KEY_REUSED",
-  "RATE_LIMITED",
-  "CREDENTIAL_REVOKED",
-  "MEMBER_REMOVED",
-  "SUBSCRIBER_TOO_SLOW",
-] as const satisfies readonly DomainErrorCode[];
+// The list lives in contract.ts, an entry that imports nothing at run time (for clients).
+export { DOMAIN_ERROR_CODES } from "../contract.js";
 
 /** True for any value that is one of the domain errors. */
 export const isDomainError = (u: unknown): u is DomainError =>
