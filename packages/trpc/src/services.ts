@@ -6,9 +6,9 @@ import {
   databaseLayer,
   type ExportQuota,
   makeLimitedExportOutbox,
-  rowExportFor,
   type ReplicaReadOptions,
   replicaReadsLayer,
+  rowExportFor,
 } from "@customer-panel/db";
 import { type Context, Layer, ManagedRuntime } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
