@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { renderApiFields, withApiFields } from "../../scripts/api-fields-doc.js";
 import {
   JSON_SCHEMAS_COMMAND,
   JSON_SCHEMAS_DIR,
@@ -45,5 +47,19 @@ describe("issue 16: the JSON Schemas of every procedure are generated from the z
     const applied = schema.oneOf[0];
     expect(applied?.properties.appliedAt).toMatchObject({ type: "string", format: "date-time" });
     expect(applied?.additionalProperties).toBe(false);
+  });
+});
+
+describe("issue 16: docs/api.md lists every output's fields, generated from the same schemas", () => {
+  it(`its generated part is current (run \`${JSON_SCHEMAS_COMMAND}\` when this fails)`, () => {
+    const doc = readFileSync(join(root, "docs/api.md"), "utf8");
+    expect(withApiFields(doc, renderApiFields())).toBe(doc);
+  });
+
+  it("names every procedure, and the shared shapes it links to", () => {
+    const rendered = renderApiFields();
+    for (const path of Object.keys(PROCEDURES)) expect(rendered).toContain(`#### \`${path}\``);
+    expect(rendered).toContain("#### Capability");
+    expect(rendered).toContain("| `capabilities.viewPanel` | [Capability](#capability) |");
   });
 });
