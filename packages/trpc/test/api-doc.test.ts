@@ -155,12 +155,11 @@ describe("issue 16: docs/api.md's raw-HTTP examples are a real server's answers"
       }
     })();
     await eventually(() => stream.subscriberCount() > 0);
-    await server
-      .client(world.teamA.integration.secret, { via: "apiKey" })
-      .ingest.pageVisit.mutate({
-        visitorId: webchat.externalUserId,
-        pageUrl: "https://shop.example/tea",
-      });
+    const integration = server.client(world.teamA.integration.secret, { via: "apiKey" });
+    await integration.ingest.pageVisit.mutate({
+      visitorId: webchat.externalUserId,
+      pageUrl: "https://shop.example/tea",
+    });
     await reading;
     abort.abort();
     // tRPC writes a change's `data:` line, then its `id:` line.
