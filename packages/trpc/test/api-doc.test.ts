@@ -186,7 +186,7 @@ describe("issue 16: docs/api.md's raw-HTTP examples are a real server's answers"
       answer: `${link.answer}\n\nHTTP ${download.status}\n${headers}\n\n${csv.split("\n")[0]}\n…`,
       results: [{ path: "conversations.export", data: link.body.result.data }],
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await stream?.close();
