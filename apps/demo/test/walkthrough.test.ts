@@ -137,9 +137,9 @@ describe("walkthrough (pnpm demo) through the tRPC client: P1–P5, E1–E2, T2�
 
   it("P4 fills the pixel member id only with pixel; P5 hides the panel per member", () => {
     expect(value("pixel.login")).toEqual({ filled: true });
-    expect(value("pixel.panel")).toEqual({ memberId: HUANG_WEBSITE_MEMBER });
+    expect(value("pixel.panel")).toEqual({ websiteMemberId: HUANG_WEBSITE_MEMBER });
     expect(value("pixel.noPixelLogin")).toEqual({ filled: false });
-    expect(value("pixel.noPixelPanel")).toEqual({ memberId: null, reasons: ["feature"] });
+    expect(value("pixel.noPixelPanel")).toEqual({ websiteMemberId: null, reasons: ["feature"] });
     expect(value("panel.hide")).toEqual({ hidden: true });
     expect(value("panel.hiddenRemembered")).toEqual({ agentHidden: true, adminHidden: false });
     expect(value("panel.show")).toEqual({ hidden: false });

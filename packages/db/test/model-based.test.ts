@@ -95,7 +95,7 @@ class ApplyTag implements fc.AsyncCommand<Model, Real> {
       expect(result).toMatchObject({ kind: "applied", count: before + 1 });
       m.counts.set(slot, before + 1);
     }
-    r.tagIds.set(tag.key, result.tag.id);
+    r.tagIds.set(tag.key, result.tagId);
   }
   toString = () => `apply(${this.customer}, ${this.name}, confirm=${this.confirm})`;
 }

@@ -51,13 +51,13 @@ export const boundChannelsAndOrders = async ({ t, cast, world }: Stage) => {
         lines: [
           ...orders.map(
             (o) =>
-              `訂單 ${o.id} · ${localTime(o.placedAt)} · ${money(o.currency, o.total)} · ${o.items.map((i) => `${i.name}×${i.quantity}`).join("、")}`,
+              `訂單 ${o.orderId} · ${localTime(o.placedAt)} · ${money(o.currency, o.total)} · ${o.items.map((i) => `${i.name}×${i.quantity}`).join("、")}`,
           ),
           ...(cart
             ? [`購物車 · ${cart.items.map((i) => `${i.name}×${i.quantity}`).join("、")}`]
             : []),
         ],
-        value: { orderIds: orders.map((o) => o.id), cartItems: cart?.items.length ?? 0 },
+        value: { orderIds: orders.map((o) => o.orderId), cartItems: cart?.items.length ?? 0 },
       };
     },
   );
@@ -209,8 +209,8 @@ export const presence = async ({ t, cast, world, host }: Stage) => {
           pageTitle: "輕量羽絨外套｜晴空選物",
         }),
       (r) => ({
-        detail: r.presence.online ? "在線上" : "離線",
-        value: { online: r.presence.online },
+        detail: r.lastPage.status === "online" ? "在線上" : "離線",
+        value: { status: r.lastPage.status },
       }),
     );
     await t.run(
@@ -231,8 +231,8 @@ export const presence = async ({ t, cast, world, host }: Stage) => {
       { id: "presence.closed", who: cast.integration.who, what: `${wang.customerName} 關閉了網頁` },
       () => cast.integration.client.ingest.pageClosed.mutate({ visitorId: wang.externalUserId }),
       (r) => ({
-        detail: r.presence.online ? "在線上" : "離線",
-        value: { online: r.presence.online },
+        detail: r.lastPage.status === "online" ? "在線上" : "離線",
+        value: { status: r.lastPage.status },
       }),
     );
     await t.run(

@@ -14,8 +14,11 @@ export const profileEditing = async ({ t, cast, world }: Stage) => {
     },
     () => cast.csAgent.client.panel.get.query({ conversationId: wang.conversationId }),
     (panel) => ({
-      detail: `${panel.customer.displayName} · 電話 ${panel.customer.phone ?? "—"} · 會員 ID ${panel.customer.memberId ?? "—"}`,
-      value: { displayName: panel.customer.displayName, memberId: panel.customer.memberId },
+      detail: `${panel.customer.displayName} · 電話 ${panel.customer.phone ?? "—"} · 會員 ID ${panel.customer.websiteMemberId ?? "—"}`,
+      value: {
+        displayName: panel.customer.displayName,
+        websiteMemberId: panel.customer.websiteMemberId,
+      },
     }),
   );
   await t.run(
@@ -106,9 +109,12 @@ export const pixelAndHiding = async ({ t, cast, world }: Stage) => {
     { id: "pixel.panel", who: cast.csAgent.who, what: `查看 ${huang.customerName} 的客戶資料` },
     () => cast.csAgent.client.panel.get.query({ conversationId: huang.conversationId }),
     (panel) => ({
-      detail: `會員 ID：${panel.customer.memberId ?? "—"}（唯讀，成員不可編輯）`,
-      value: { memberId: panel.customer.memberId },
-      problem: unless(panel.customer.memberId === HUANG_WEBSITE_MEMBER, "member id not shown"),
+      detail: `會員 ID：${panel.customer.websiteMemberId ?? "—"}（唯讀，成員不可編輯）`,
+      value: { websiteMemberId: panel.customer.websiteMemberId },
+      problem: unless(
+        panel.customer.websiteMemberId === HUANG_WEBSITE_MEMBER,
+        "member id not shown",
+      ),
     }),
   );
   await t.run(
@@ -136,9 +142,9 @@ export const pixelAndHiding = async ({ t, cast, world }: Stage) => {
     },
     () => cast.islandAdmin.client.panel.get.query({ conversationId: islandWeb.conversationId }),
     (panel) => ({
-      detail: `會員 ID：${panel.customer.memberId ?? "—"} · ${reasonsText(panel.capabilities.viewMemberId)}`,
+      detail: `會員 ID：${panel.customer.websiteMemberId ?? "—"} · ${reasonsText(panel.capabilities.viewMemberId)}`,
       value: {
-        memberId: panel.customer.memberId,
+        websiteMemberId: panel.customer.websiteMemberId,
         reasons: reasonKinds(panel.capabilities.viewMemberId),
       },
     }),

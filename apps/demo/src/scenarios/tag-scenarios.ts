@@ -49,7 +49,7 @@ export const tagging = async ({ t, cast, world }: Stage) => {
     (r) => ({
       detail:
         r.kind === "confirmation_required"
-          ? `需要確認：「要再次貼上此標籤嗎？」${r.tag.name}（目前 ${r.count} 次）`
+          ? `需要確認：「要再次貼上此標籤嗎？」${r.name}（目前 ${r.count} 次）`
           : `沒有詢問就貼上了（${r.kind}）`,
       value: { kind: r.kind, count: r.count },
       problem: unless(r.kind === "confirmation_required", "a repeat was applied silently"),
@@ -60,12 +60,12 @@ export const tagging = async ({ t, cast, world }: Stage) => {
     () =>
       agent.client.tags.apply.mutate({ customerId, conversationId, name: NEW_TAG, confirm: true }),
     (r) => ({
-      detail: `${r.tag.name} 次數 +1 → ${r.count}`,
+      detail: `${r.name} 次數 +1 → ${r.count}`,
       value: { kind: r.kind, count: r.count },
       problem: unless(r.kind === "applied" && r.count === 2, "the count is not 2"),
     }),
   );
-  const tagId = applied?.tag.id;
+  const tagId = applied?.tagId;
   await t.run(
     { id: "tags.remove", who: agent.who, what: `點擊「${NEW_TAG}」的 X 移除` },
     async () => {

@@ -7,7 +7,7 @@ import { ChangeFeed, Directory, Ingestion } from "../ports.js";
 import { refuseFutureInstants } from "../rules/future-instants.js";
 import { decideIngestedMessage } from "../rules/ingress.js";
 import { whatsAppPhone } from "../rules/phone-number.js";
-import { decidePresence, type PresenceSignal } from "../rules/presence.js";
+import { decidePresence, lastPageView, type PresenceSignal } from "../rules/presence.js";
 
 /** How an integration names a customer's channel account. */
 export interface IngestIdentityRef {
@@ -118,7 +118,8 @@ const presence = (actor: IntegrationActor, visitorId: string, signal: PresenceSi
       kind: "presence",
       at,
     });
-    return { conversationId: conversation.id, presence: conversation.presence };
+    // One shape for presence (issue 16): the L6 view `panel.get` shows as `lastPage`.
+    return { conversationId: conversation.id, lastPage: lastPageView(conversation.presence) };
   });
 
 /** `ingest.pageVisit` (L6): the webchat customer is on a page. */

@@ -1,7 +1,7 @@
 import { Clock, Effect } from "effect";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId, CustomerId, MemberId } from "../domain/ids.js";
-import type { Conversation, MemberActor, OmoBinding } from "../domain/model.js";
+import type { Cart, Conversation, MemberActor, OmoBinding, Order } from "../domain/model.js";
 import { PanelReader, Preferences } from "../ports.js";
 import { type Capabilities, capabilities } from "../rules/capabilities.js";
 import { type CommerceView, ordersSince, visibleCommerce } from "../rules/orders-visibility.js";
@@ -9,6 +9,17 @@ import { type LastPageView, lastPageView } from "../rules/presence.js";
 import { phoneLockOf } from "../rules/profile-edit.js";
 import { type BoundConversation, boundChannels, websiteMemberOf } from "../rules/website-member.js";
 import { capabilityInputOf, requireAction } from "./authorize.js";
+
+/** L2 orders as `panel.get` shows them: an order is named `orderId`, as `ingest.orders` names it. */
+export interface PanelCommerce {
+  readonly orders: readonly (Omit<Order, "id"> & { readonly orderId: string })[];
+  readonly cart: Cart | null;
+}
+
+const panelCommerce = ({ orders, cart }: CommerceView): PanelCommerce => ({
+  orders: orders.map(({ id, ...order }) => ({ orderId: id, ...order })),
+  cart,
+});
 
 /** Everything the panel shows for one conversation (`panel.get`). */
 export interface PanelView {
@@ -23,8 +34,8 @@ export interface PanelView {
     /** P3: for a WhatsApp customer, the WhatsApp number (locked). */
     readonly phone: string | null;
     readonly note: string | null;
-    /** P4: the pixel member id, shown only with `pixel`; read-only. */
-    readonly memberId: string | null;
+    /** P4: the pixel's website member id, shown only with `pixel`; read-only. */
+    readonly websiteMemberId: string | null;
   };
   /** P5: the reading member hides the panel. */
   readonly panelHidden: boolean;
@@ -37,7 +48,7 @@ export interface PanelView {
   /** L1: other conversations of the same person, for "go to conversation". */
   readonly boundChannels: readonly BoundConversation[];
   /** L2–L4: null when the section is unavailable (see capabilities.viewOrders). */
-  readonly commerce: CommerceView | null;
+  readonly commerce: PanelCommerce | null;
   /** L6: null on non-webchat conversations. */
   readonly lastPage: LastPageView | null;
   /** O1: null when the section is not shown; `binding` null when the customer has none. */
@@ -77,7 +88,7 @@ export const getPanel = (actor: MemberActor, input: { readonly conversationId: C
         email: customer.email,
         phone: lock.locked ? lock.phone : customer.phone,
         note: customer.note,
-        memberId: caps.viewMemberId.available ? customer.memberId : null,
+        websiteMemberId: caps.viewMemberId.available ? customer.memberId : null,
       },
       panelHidden: snapshot.panelHidden,
       tags: snapshot.tags.filter((t) => t.count > 0),
@@ -87,10 +98,12 @@ export const getPanel = (actor: MemberActor, input: { readonly conversationId: C
       ),
       commerce:
         caps.viewOrders.available && memberAccount !== null
-          ? visibleCommerce(
-              snapshot.orders.filter((o) => o.websiteMemberId === memberAccount),
-              snapshot.cart?.websiteMemberId === memberAccount ? snapshot.cart : null,
-              now,
+          ? panelCommerce(
+              visibleCommerce(
+                snapshot.orders.filter((o) => o.websiteMemberId === memberAccount),
+                snapshot.cart?.websiteMemberId === memberAccount ? snapshot.cart : null,
+                now,
+              ),
             )
           : null,
       lastPage: caps.viewLastPage.available ? lastPageView(conversation.presence) : null,

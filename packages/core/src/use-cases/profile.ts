@@ -32,7 +32,9 @@ export const updateProfile = (
         at,
       });
     }
-    return result;
+    // One shape for a customer's profile (issue 16), as `panel.get` shows it.
+    const { id, displayName, email, phone, note } = result.customer;
+    return { customer: { id, displayName, email, phone, note }, changes: result.changes };
   });
 
 /** `ingest.memberLogin` (P4): with `pixel`, the tracked website member id fills the profile. */
@@ -60,5 +62,5 @@ export const ingestMemberLogin = (
         at,
       });
     }
-    return { customerId: result.customerId, filled, memberId: result.memberId };
+    return { customerId: result.customerId, filled, websiteMemberId: result.memberId };
   });

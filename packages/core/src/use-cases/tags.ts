@@ -83,7 +83,9 @@ const apply = (
         at,
       });
     }
-    return result;
+    // One shape for a tag on a customer (issue 16): `tagId`, `name`, `count`, as in `panel.get`.
+    const { tag, ...answer } = result;
+    return { ...answer, tagId: tag.id, name: tag.name };
   });
 
 /**

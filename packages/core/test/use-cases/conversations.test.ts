@@ -431,7 +431,7 @@ describe("L6 closing the page turns the panel to user offline at once", () => {
     const closed = await w.ok(ingestPageClosed(w.integrationA, { visitorId }), { at: closedAt });
     expect(closed).toEqual({
       conversationId,
-      presence: { online: false, since: new Date(closedAt) },
+      lastPage: { status: "offline", since: new Date(closedAt) },
     });
     expect(w.seed.conversation(conversationId).presence).toEqual({
       online: false,

@@ -83,7 +83,7 @@ const seedTeamA = async (w: World): Promise<Target> => {
   return {
     conversationId: line.conversation.id,
     customerId: line.customer.id,
-    tagId: applied.tag.id,
+    tagId: applied.tagId,
     memberId: w.members.cs_agent.id,
     visitorId: "visitor-0001",
     lineUserId: line.identity.externalId,
@@ -252,12 +252,12 @@ describe("X2 nothing of team A can be read by team B", () => {
       }),
     );
     const panel = await w.ok(getPanel(w.asB(), { conversationId: b.conversation.id }));
-    expect(panel.customer.memberId).toBe("M-1001");
+    expect(panel.customer.websiteMemberId).toBe("M-1001");
     expect(panel.boundChannels).toEqual([]);
     expect(panel.commerce).toEqual({ orders: [], cart: null });
     const panelA = await w.ok(getPanel(w.as("admin"), { conversationId: line.conversation.id }));
     expect(panelA.boundChannels).toEqual([]);
-    expect(panelA.commerce?.orders.map((o) => o.id)).toEqual(["O-1"]);
+    expect(panelA.commerce?.orders.map((o) => o.orderId)).toEqual(["O-1"]);
   });
 
   it("does not mail A's conversation for a job that names team B", async () => {

@@ -106,7 +106,7 @@ describe("P4 the pixel member id is shown only with the pixel feature", () => {
     const w = makeWorld();
     await withShopper(w);
     const panel = await panelOf(w, w.customers.webchat.conversation.id);
-    expect(panel.customer.memberId).toBe("M-1001");
+    expect(panel.customer.websiteMemberId).toBe("M-1001");
   });
 
   it("hides it when the team has no pixel, and says why", async () => {
@@ -114,7 +114,7 @@ describe("P4 the pixel member id is shown only with the pixel feature", () => {
     await withShopper(w);
     w.seed.setFeatures(w.teamA.id, { pixel: false });
     const panel = await panelOf(w, w.customers.webchat.conversation.id);
-    expect(panel.customer.memberId).toBeNull();
+    expect(panel.customer.websiteMemberId).toBeNull();
     expect(panel.capabilities.viewMemberId).toMatchObject({
       available: false,
       reasons: [{ kind: "feature", feature: "pixel" }],
@@ -204,7 +204,7 @@ describe("L2–L4 cart and orders of the last 90 days", () => {
     const w = makeWorld();
     await withShopper(w);
     const panel = await panelOf(w, w.customers.webchat.conversation.id);
-    expect(panel.commerce?.orders.map((o) => o.id)).toEqual(["O-recent", "O-89d"]);
+    expect(panel.commerce?.orders.map((o) => o.orderId)).toEqual(["O-recent", "O-89d"]);
     expect(panel.commerce?.cart?.items).toHaveLength(1);
   });
 
@@ -234,7 +234,7 @@ describe("L2–L4 cart and orders of the last 90 days", () => {
       }),
     );
     const after = await panelOf(w, line.conversation.id);
-    expect(after.commerce?.orders.map((o) => o.id)).toEqual(["O-recent", "O-89d"]);
+    expect(after.commerce?.orders.map((o) => o.orderId)).toEqual(["O-recent", "O-89d"]);
   });
 });
 

@@ -164,7 +164,7 @@ describe("P4 the pixel fills the website member id only with the pixel feature",
     expect(result).toEqual({
       customerId: w.customers.webchat.customer.id,
       filled: true,
-      memberId: "M-2002",
+      websiteMemberId: "M-2002",
     });
     expect(w.seed.customer(w.customers.webchat.customer.id).memberId).toBe("M-2002");
     expect(w.state.changes).toMatchObject([{ kind: "profile", at: new Date(NOW) }]);
@@ -174,7 +174,7 @@ describe("P4 the pixel fills the website member id only with the pixel feature",
     const w = makeWorld();
     w.seed.setFeatures(w.teamA.id, { pixel: false });
     const result = successOf(await w.exit(ingestMemberLogin(w.integrationA, login)));
-    expect(result).toMatchObject({ filled: false, memberId: null });
+    expect(result).toMatchObject({ filled: false, websiteMemberId: null });
     expect(w.seed.customer(w.customers.webchat.customer.id).memberId).toBeNull();
     expect(w.state.changes).toEqual([]);
   });

@@ -88,7 +88,7 @@ describe.each(postgresServers)(
         applicationId: result.applicationId,
         count: result.count,
         replayed: result.replayed,
-        tagId: result.tag.id,
+        tagId: result.tagId,
       };
     };
 

@@ -328,7 +328,7 @@ describe.each(engines)("X4 fuzzing every procedure over HTTP on $name", (engine)
       conversationIds: [...Object.values(a).map((c) => c.conversationId), b.conversationId],
       customerIds: [...Object.values(a).map((c) => c.customerId), b.customerId],
       memberIds: [...Object.values(world.teamA.members).map((m) => m.id), world.teamB.admin.id],
-      tagIds: vip.kind === "applied" ? [vip.tag.id] : [],
+      tagIds: vip.kind === "applied" ? [vip.tagId] : [],
       externalIds: [...Object.values(a).map((c) => c.externalUserId), b.externalUserId],
     });
   }, 180_000);

@@ -115,7 +115,7 @@ describe("PGlite in a folder keeps every acknowledged write across SIGTERM and S
     if (answer.kind !== "applied") throw new Error("expected an application");
     acked.applications.set(key, {
       customerId,
-      tagId: answer.tag.id,
+      tagId: answer.tagId,
       applicationId: answer.applicationId,
       count: answer.count,
     });

@@ -137,7 +137,7 @@ const tagger: Step = async ({ client, metrics, ledger, hot }, n) => {
     metrics.fail("tags.apply", "NOT_APPLIED", JSON.stringify(applied));
     return;
   }
-  bump(ledger.tagApplications, `${target.customerId}|${applied.tag.id}`);
+  bump(ledger.tagApplications, `${target.customerId}|${applied.tagId}`);
 };
 
 /** T7: an integration's tags count repeats directly. */
@@ -156,7 +156,7 @@ const integrationTagger: Step = async ({ client, metrics, ledger, hot }) => {
     metrics.fail("ingest.tag", "NOT_APPLIED", JSON.stringify(done.value));
     return;
   }
-  bump(ledger.tagApplications, `${target.customerId}|${done.value.tag.id}`);
+  bump(ledger.tagApplications, `${target.customerId}|${done.value.tagId}`);
 };
 
 /** P1/P2/P6: edits of the client's own customers, one at a time. */
@@ -235,10 +235,10 @@ const presence: Step = async ({ client, metrics, ledger, owned }, n) => {
         client.ingest.pageClosed.mutate({ visitorId: visitor.externalId }),
       );
   if (!done.ok) return;
-  const p = done.value.presence;
+  const p = done.value.lastPage;
   ledger.presence.set(done.value.conversationId, {
-    online: p.online,
-    pageUrl: p.online ? p.pageUrl : null,
+    online: p.status === "online",
+    pageUrl: p.status === "online" ? p.pageUrl : null,
   });
 };
 

@@ -82,7 +82,7 @@ const seedTeamA = async (server: TestServer, world: World): Promise<Partners> =>
     customerId: facebook.customerId,
     name: "A 已移除",
   });
-  await admin.tags.remove.mutate({ customerId: facebook.customerId, tagId: removed.tag.id });
+  await admin.tags.remove.mutate({ customerId: facebook.customerId, tagId: removed.tagId });
   await admin.profile.update.mutate({
     customerId: line.customerId,
     email: "chen@a-team.example",
@@ -147,7 +147,7 @@ const seedTeamA = async (server: TestServer, world: World): Promise<Partners> =>
   return {
     conversationId: line.conversationId,
     customerId: line.customerId,
-    tagId: vip.tag.id,
+    tagId: vip.tagId,
     memberId: world.teamA.members.cs_agent.id,
   };
 };
@@ -194,7 +194,7 @@ export const seedSweepWorld = async (server: TestServer): Promise<SweepWorld> =>
     partnersB: {
       conversationId: line.conversationId,
       customerId: line.customerId,
-      tagId: tagged.tag.id,
+      tagId: tagged.tagId,
       memberId: membersB.cs_agent.id,
     },
     membersB,
