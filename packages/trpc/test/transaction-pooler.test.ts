@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { createPanelClient } from "@customer-panel/client";
 import { createDatabase, type Database } from "@customer-panel/db";
 import { type PgBouncer, pgbouncerBinary, startPgBouncer } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClosableChangeStream, createChangeStream } from "../src/change-stream.js";
-import { eventually, liveClient, subscribe } from "./fixtures/live-client.js";
+import { eventually, subscribe } from "./fixtures/live-client.js";
 import { seedWorld, startTestServer, type TestServer } from "./harness.js";
 
 /**
@@ -114,7 +115,7 @@ describe.each(servers)("issue 17: the panel through PgBouncer on $name", ({ admi
     const agent = server.client(agentSecret);
 
     // A subscription hears changes through LISTEN on the direct URL.
-    const subscriber = subscribe(liveClient(server.url, agentSecret));
+    const subscriber = subscribe(createPanelClient({ url: server.url, token: agentSecret }));
     try {
       expect(await eventually(() => stream.subscriberCount() === 1)).toBe(true);
 
