@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Channel, type Client, ROLES, type Role } from "@customer-panel/core";
-import { type Database, schema } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
+import * as schema from "@customer-panel/db/schema";
 import { issueCredential } from "@customer-panel/trpc";
 import { eq } from "drizzle-orm";
 import { type PanelClient, panelClient } from "./panel-client.js";

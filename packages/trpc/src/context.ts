@@ -3,12 +3,13 @@ import type {
   ConversationId,
   DomainError,
   IntegrationActor,
-  Mailer,
   MemberActor,
   PanelChange,
   TeamId,
 } from "@customer-panel/core";
-import type { Database, DatabasePorts, ExportQuota } from "@customer-panel/db";
+import type { Mailer } from "@customer-panel/core/adapter";
+import type { Database, DatabasePorts } from "@customer-panel/db";
+import type { ExportQuota } from "@customer-panel/db/repositories";
 import type { Layer } from "effect";
 
 /** A request as authentication sees it: headers only (no body, no input). */

@@ -2,7 +2,6 @@ import type http from "node:http";
 import {
   type Client,
   type CredentialId,
-  Directory,
   exportConversationCsv,
   isDomainError,
   type MemberActor,
@@ -12,7 +11,9 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
-import { builtContext, type UsableDownloadLink, useDownloadLink } from "@customer-panel/db";
+import { Directory } from "@customer-panel/core/adapter";
+import { builtContext } from "@customer-panel/db";
+import { type UsableDownloadLink, useDownloadLink } from "@customer-panel/db/repositories";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { Cause, Effect, Exit } from "effect";
 import type { DownloadRequest, PanelServices } from "./context.js";

@@ -1,19 +1,16 @@
 import {
   type EmailExportJob,
   isDomainError,
-  type Mailer,
   recordExportCompleted,
   sendEmailExport,
 } from "@customer-panel/core";
+import type { Mailer } from "@customer-panel/core/adapter";
+import { type Database, type DatabasePorts, type Db, databaseLayer } from "@customer-panel/db";
 import {
   claimPendingExports,
-  type Database,
-  type DatabasePorts,
-  type Db,
-  databaseLayer,
   markExportFailed,
   markExportSent,
-} from "@customer-panel/db";
+} from "@customer-panel/db/repositories";
 import { Cause, Effect, Exit, Layer } from "effect";
 
 /** Options of {@link startExportWorker}. */

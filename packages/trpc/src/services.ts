@@ -1,12 +1,11 @@
-import { ExportOutbox, Mailer } from "@customer-panel/core";
+import { ExportOutbox, Mailer } from "@customer-panel/core/adapter";
+import { type Database, databaseLayer } from "@customer-panel/db";
 import {
   checkExportQuota,
-  type Database,
   DEFAULT_EXPORT_QUOTA,
-  databaseLayer,
   type ExportQuota,
   makeLimitedExportOutbox,
-} from "@customer-panel/db";
+} from "@customer-panel/db/repositories";
 import { type Context, Layer } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
 import { createDownloadLinks, type DownloadLinkOptions } from "./download-links.js";
