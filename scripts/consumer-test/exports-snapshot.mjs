@@ -12,7 +12,10 @@ const SNAPSHOT = join(dirname(fileURLToPath(import.meta.url)), "exports.snapshot
 /** The entries a consumer may import. */
 export const ENTRIES = [
   "@customer-panel/core",
+  "@customer-panel/core/adapter",
   "@customer-panel/db",
+  "@customer-panel/db/repositories",
+  "@customer-panel/db/schema",
   "@customer-panel/db/testing",
   "@customer-panel/trpc",
 ];
