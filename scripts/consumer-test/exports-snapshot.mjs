@@ -13,8 +13,11 @@ const SNAPSHOT = join(dirname(fileURLToPath(import.meta.url)), "exports.snapshot
 export const ENTRIES = [
   "@customer-panel/client",
   "@customer-panel/core",
+  "@customer-panel/core/adapter",
   "@customer-panel/core/contract",
   "@customer-panel/db",
+  "@customer-panel/db/repositories",
+  "@customer-panel/db/schema",
   "@customer-panel/db/testing",
   "@customer-panel/trpc",
 ];

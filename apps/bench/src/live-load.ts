@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import net from "node:net";
-import { CHANGES_CHANNEL, createDatabase, type Database, schema } from "@customer-panel/db";
+import { createDatabase, type Database } from "@customer-panel/db";
+import { CHANGES_CHANNEL } from "@customer-panel/db/repositories";
+import * as schema from "@customer-panel/db/schema";
 import {
   authenticateWithCredentials,
   createChangeStream,

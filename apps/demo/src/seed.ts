@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createPanelClient, type PanelClient } from "@customer-panel/client";
 import { type Channel, type Client, ROLES, type Role } from "@customer-panel/core";
-import { type Database, schema } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
+import * as schema from "@customer-panel/db/schema";
 import { issueCredential } from "@customer-panel/trpc";
 import { eq } from "drizzle-orm";
 import {

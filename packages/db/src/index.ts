@@ -1,10 +1,15 @@
 /**
  * @customer-panel/db — the panel's data on in-process PGlite or a PostgreSQL
- * server: schema, migrations, and the implementation of every core port.
+ * server: open and migrate a database, and the implementation of every core port
+ * as one Effect layer.
+ *
+ * Other entries: `@customer-panel/db/repositories` (what the panel server reads and
+ * writes beyond core's ports), `@customer-panel/db/schema` (the drizzle tables, tied
+ * to the migrations of the same version) and `@customer-panel/db/testing`.
  */
 
+// database.ts — opening and migrating a database
 export {
-  CHANGES_CHANNEL,
   createDatabase,
   type Database,
   DatabaseFolderDamaged,
@@ -12,54 +17,14 @@ export {
   DatabaseOptionsInvalid,
   type Db,
   fromPglite,
-  LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
 } from "./database.js";
+
+// layer.ts — core's ports on this database
 export { type DatabasePorts, databaseLayer } from "./layer.js";
+
+// replica-reads.ts — reports and exports read from a read replica
 export { type ReplicaReadOptions, replicaReadsLayer } from "./replica-reads.js";
-export type { ChangeNotification } from "./repositories/change-feed.js";
-export {
-  type ActiveCredential,
-  findActiveCredential,
-  insertCredential,
-  type NewCredential,
-  revokeCredentialById,
-} from "./repositories/credentials.js";
-export {
-  type DownloadLinkUse,
-  insertDownloadLink,
-  type NewDownloadLink,
-  type UsableDownloadLink,
-  useDownloadLink,
-} from "./repositories/download-links.js";
-export {
-  claimPendingExports,
-  markExportFailed,
-  markExportSent,
-} from "./repositories/export-outbox.js";
-export {
-  checkExportQuota,
-  DEFAULT_EXPORT_QUOTA,
-  type ExportQuota,
-  makeLimitedExportOutbox,
-  type QuotaAnswer,
-  takeExportQuota,
-} from "./repositories/export-quota.js";
-export {
-  type HolderStanding,
-  holderStanding,
-  MemberChangeRefused,
-  memberKey,
-  removeMember,
-  type StreamHolder,
-  setMemberRole,
-} from "./repositories/members.js";
-export {
-  latestPanelChangeId,
-  type PanelChangesQuery,
-  panelChangesPage,
-  prunePanelChanges,
-  type StoredPanelChange,
-} from "./repositories/panel-changes.js";
+
+// row-export/row-export.ts — long exports: COPY on a server, keyset batches on PGlite
 export { type RowExport, type RowExportOptions, rowExportFor } from "./row-export/row-export.js";
-export * as schema from "./schema.js";

@@ -11,7 +11,7 @@ import {
   Profiles,
   TagReports,
   Tags,
-} from "@customer-panel/core";
+} from "@customer-panel/core/adapter";
 import { Layer } from "effect";
 import type { Db } from "./database.js";
 import { makeChangeFeed, makeIdSource } from "./repositories/change-feed.js";

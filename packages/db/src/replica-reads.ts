@@ -1,4 +1,4 @@
-import { Conversations, TagReports } from "@customer-panel/core";
+import { Conversations, TagReports } from "@customer-panel/core/adapter";
 import { sql } from "drizzle-orm";
 import { Layer } from "effect";
 import { type Database, DatabaseOptionsInvalid, type Db } from "./database.js";

@@ -17,7 +17,10 @@ import {
 } from "drizzle-orm/pg-core";
 
 /**
- * The panel's tables. Every team-owned row carries `team_id`, and child rows
+ * The panel's tables (entry `@customer-panel/db/schema`, for this repository's apps
+ * and tools that seed or read tables directly: its columns change with the migrations
+ * of the same version, so other code reaches the data through core's ports,
+ * `databaseLayer`, instead). Every team-owned row carries `team_id`, and child rows
  * reference their parent by (team_id, id), so a row can never point into
  * another team even by a bug. Columns are camelCase here, snake_case in SQL
  * (the `casing` option, identical in drizzle.config.ts and at runtime).

@@ -3,11 +3,11 @@ import {
   type Channel,
   type DomainErrorCode,
   decideIngestedMessage,
-  type IncomingMessage,
   type MemberId,
   type SenderType,
   type TeamId,
 } from "@customer-panel/core";
+import type { IncomingMessage } from "@customer-panel/core/adapter";
 import { Cause, Effect, Exit, Option } from "effect";
 import { expect } from "vitest";
 import type { Db } from "../src/database.js";

@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
 import {
-  ChangeFeed,
   type CustomerId,
-  Directory,
   type IntegrationActor,
   ingestMemberLogin,
   type MemberActor,
   type MemberId,
-  Profiles,
   type TeamId,
   updateProfile,
 } from "@customer-panel/core";
+import { ChangeFeed, Directory, Profiles } from "@customer-panel/core/adapter";
 import { eq } from "drizzle-orm";
 import { Effect, Exit, Layer } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

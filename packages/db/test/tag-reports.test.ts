@@ -1,12 +1,11 @@
+import { decideRemoval, type InstantRange } from "@customer-panel/core";
 import {
-  decideRemoval,
   encodeTagRecordsCsv,
   encodeTagStatsCsv,
-  type InstantRange,
   TAG_RECORDS_HEADER,
   TAG_STATS_HEADER,
   type TagRecordRow,
-} from "@customer-panel/core";
+} from "@customer-panel/core/adapter";
 import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import { Effect } from "effect";

@@ -1,10 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  decideApplication,
-  normaliseTagName,
-  type TagApplyRequest,
-  type TagMethod,
-} from "@customer-panel/core";
+import { decideApplication, normaliseTagName, type TagMethod } from "@customer-panel/core";
+import type { TagApplyRequest } from "@customer-panel/core/adapter";
 import { type SQL, sql } from "drizzle-orm";
 import { Effect, Either } from "effect";
 import type { Db } from "../src/database.js";

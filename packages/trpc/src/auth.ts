@@ -9,13 +9,12 @@ import {
   type Role,
   type TeamId,
 } from "@customer-panel/core";
+import type { Database, Db } from "@customer-panel/db";
 import {
-  type Database,
-  type Db,
   findActiveCredential,
   insertCredential,
   revokeCredentialById,
-} from "@customer-panel/db";
+} from "@customer-panel/db/repositories";
 import type { Authenticate, AuthRequest } from "./context.js";
 
 /** SHA-256 of a secret, hex: what the credentials table stores instead of the secret. */

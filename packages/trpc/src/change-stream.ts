@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { SubscriberTooSlow, type TeamId } from "@customer-panel/core";
+import type { Database } from "@customer-panel/db";
 import {
   CHANGES_CHANNEL,
-  type Database,
   latestPanelChangeId,
   panelChangesPage,
-} from "@customer-panel/db";
+} from "@customer-panel/db/repositories";
 import { type KeptListen, keepListening, type ReconnectOptions } from "./change-listener.js";
 import { type Heard, parseNotification, positionOf } from "./change-notification.js";
 import type { ChangeStream, ChangeSubscription, TrackedChange } from "./context.js";

@@ -7,7 +7,8 @@ import type {
   PanelChange,
   TeamId,
 } from "@customer-panel/core";
-import type { Database, ExportQuota } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
+import type { ExportQuota } from "@customer-panel/db/repositories";
 import type { PanelRuntime } from "./runtime.js";
 
 /** A request as authentication sees it: headers only (no body, no input). */

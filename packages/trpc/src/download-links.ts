@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { MemberActor } from "@customer-panel/core";
-import { type Database, type ExportQuota, insertDownloadLink } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
+import { type ExportQuota, insertDownloadLink } from "@customer-panel/db/repositories";
 import type { DownloadLinks, DownloadRequest } from "./context.js";
 
 /** Default path prefix of download links. */

@@ -2,7 +2,6 @@ import type http from "node:http";
 import {
   type Client,
   type CredentialId,
-  Directory,
   exportConversationCsv,
   isDomainError,
   type MemberActor,
@@ -12,7 +11,8 @@ import {
   tagReportRecords,
   tagReportStats,
 } from "@customer-panel/core";
-import { type UsableDownloadLink, useDownloadLink } from "@customer-panel/db";
+import { Directory } from "@customer-panel/core/adapter";
+import { type UsableDownloadLink, useDownloadLink } from "@customer-panel/db/repositories";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { Cause, Effect } from "effect";

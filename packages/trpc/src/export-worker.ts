@@ -4,14 +4,12 @@ import {
   recordExportCompleted,
   sendEmailExport,
 } from "@customer-panel/core";
+import { type Database, type Db, databaseLayer } from "@customer-panel/db";
 import {
   claimPendingExports,
-  type Database,
-  type Db,
-  databaseLayer,
   markExportFailed,
   markExportSent,
-} from "@customer-panel/db";
+} from "@customer-panel/db/repositories";
 import { Effect } from "effect";
 import { failureOf } from "./errors.js";
 import { type PanelRuntime, runUseCase } from "./runtime.js";

@@ -8,12 +8,10 @@ export { TRPC_PATH } from "@customer-panel/core/contract";
 export {
   authenticateWithCredentials,
   type CredentialRequest,
-  hashSecret,
   type IssuedCredential,
   issueCredential,
   revokeCredential,
 } from "./auth.js";
-export { type KeptListen, keepListening, type ReconnectOptions } from "./change-listener.js";
 export {
   type ChangeStreamOptions,
   type ClosableChangeStream,
@@ -34,39 +32,19 @@ export {
   type StreamGrant,
   type TrackedChange,
 } from "./context.js";
+export { DOWNLOADS_PATH, type DownloadLinkOptions } from "./download-links.js";
 export {
-  createDownloadLinks,
-  DOWNLOAD_TOKEN,
-  DOWNLOADS_PATH,
-  type DownloadLinkOptions,
-  hashDownloadToken,
-} from "./download-links.js";
-export {
-  contentDisposition,
   type DownloadOutcome,
   type DownloadRouteOptions,
   downloadRoute,
 } from "./download-route.js";
-export {
-  createDownloadSlots,
-  type DownloadSlotOptions,
-  type DownloadSlots,
-} from "./download-slots.js";
-export {
-  failureOf,
-  formatPanelError,
-  GENERIC_ERROR_MESSAGE,
-  type PanelErrorData,
-  TRPC_CODE_OF,
-  toTRPCError,
-} from "./errors.js";
+export { failureOf, GENERIC_ERROR_MESSAGE, type PanelErrorData, TRPC_CODE_OF } from "./errors.js";
 export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
 export {
   type ClosableMailer,
   fileMailer,
   type MailerService,
   smtpMailer,
-  stableMessageId,
 } from "./mailers.js";
 export { type AppRouter, appRouter, createCaller } from "./router.js";
 export { type PanelPorts, type PanelRuntime, runUseCase } from "./runtime.js";
@@ -78,4 +56,4 @@ export {
   startPanelServer,
 } from "./server.js";
 export { createPanelServices, type PanelServiceParts } from "./services.js";
-export { accessEnding, createStreamAccess, type StreamAccessOptions } from "./stream-access.js";
+export { createStreamAccess, type StreamAccessOptions } from "./stream-access.js";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
-import type { CsvEmail, Mailer } from "@customer-panel/core";
+import type { CsvEmail, Mailer } from "@customer-panel/core/adapter";
 import { type Context, Effect } from "effect";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";

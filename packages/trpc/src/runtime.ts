@@ -1,4 +1,4 @@
-import type { Mailer } from "@customer-panel/core";
+import type { Mailer } from "@customer-panel/core/adapter";
 import type { DatabasePorts } from "@customer-panel/db";
 import { type Effect, Exit, type ManagedRuntime } from "effect";
 import { useCaseError } from "./errors.js";

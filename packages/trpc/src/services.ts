@@ -1,15 +1,17 @@
-import { ExportOutbox, Mailer } from "@customer-panel/core";
+import { ExportOutbox, Mailer } from "@customer-panel/core/adapter";
 import {
-  checkExportQuota,
   type Database,
-  DEFAULT_EXPORT_QUOTA,
   databaseLayer,
-  type ExportQuota,
-  makeLimitedExportOutbox,
   type ReplicaReadOptions,
   replicaReadsLayer,
   rowExportFor,
 } from "@customer-panel/db";
+import {
+  checkExportQuota,
+  DEFAULT_EXPORT_QUOTA,
+  type ExportQuota,
+  makeLimitedExportOutbox,
+} from "@customer-panel/db/repositories";
 import { type Context, Layer, ManagedRuntime } from "effect";
 import type { ChangeStream, PanelServices, StreamAccess } from "./context.js";
 import { createDownloadLinks, type DownloadLinkOptions } from "./download-links.js";

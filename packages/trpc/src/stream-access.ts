@@ -7,7 +7,8 @@ import {
   type Role,
   RoleNotAllowed,
 } from "@customer-panel/core";
-import { type Database, type HolderStanding, holderStanding, memberKey } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
+import { type HolderStanding, holderStanding, memberKey } from "@customer-panel/db/repositories";
 import type { StreamAccess, StreamGrant } from "./context.js";
 
 /** Options of {@link createStreamAccess}. */

@@ -4,7 +4,7 @@ import type { MemberActor, MemberId, TeamId } from "@customer-panel/core";
 import { type EngineHandle, engines, seedMessages } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDownloadLinks, hashDownloadToken } from "../src/index.js";
+import { createDownloadLinks, hashDownloadToken } from "../src/download-links.js";
 import {
   errorOf,
   type SeededMember,

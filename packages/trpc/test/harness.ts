@@ -1,5 +1,6 @@
-import type { CsvEmail, Role } from "@customer-panel/core";
+import type { Role } from "@customer-panel/core";
 import { ROLES } from "@customer-panel/core";
+import type { CsvEmail } from "@customer-panel/core/adapter";
 import type { Database } from "@customer-panel/db";
 import type { EngineHandle } from "@customer-panel/db/testing";
 import { seedMember, seedTeam, type TeamSeed } from "@customer-panel/db/testing";

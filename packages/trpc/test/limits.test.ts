@@ -1,4 +1,4 @@
-import { checkExportQuota, takeExportQuota } from "@customer-panel/db";
+import { checkExportQuota, takeExportQuota } from "@customer-panel/db/repositories";
 import { type EngineHandle, engines, seedTeam } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf, seedWorld, startTestServer, type TestServer, type World } from "./harness.js";

@@ -11,7 +11,8 @@ import type {
   Role,
   TeamId,
 } from "@customer-panel/core";
-import { CHANGES_CHANNEL, type Database } from "@customer-panel/db";
+import type { Database } from "@customer-panel/db";
+import { CHANGES_CHANNEL } from "@customer-panel/db/repositories";
 import {
   type EngineHandle,
   engines,

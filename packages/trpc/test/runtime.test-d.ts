@@ -3,8 +3,8 @@ import {
   getPanel,
   type MemberActor,
   type PanelView,
-  Tags,
 } from "@customer-panel/core";
+import { Tags } from "@customer-panel/core/adapter";
 import { Context, Effect } from "effect";
 import { describe, expectTypeOf, it } from "vitest";
 import { type PanelRuntime, runUseCase } from "../src/runtime.js";

@@ -1,5 +1,5 @@
 import type { CredentialId, MemberActor, MemberId, TeamId } from "@customer-panel/core";
-import { memberKey } from "@customer-panel/db";
+import { memberKey } from "@customer-panel/db/repositories";
 import { describe, expect, it } from "vitest";
 import { accessEnding } from "../src/stream-access.js";
 

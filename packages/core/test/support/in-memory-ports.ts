@@ -13,7 +13,7 @@ import type {
   Profiles,
   TagReports,
   Tags,
-} from "../../src/index.js";
+} from "../../src/adapter.js";
 import { conversationsLayer } from "./in-memory/conversations.js";
 import { deliveryLayer } from "./in-memory/delivery.js";
 import { directoryLayer } from "./in-memory/directory.js";

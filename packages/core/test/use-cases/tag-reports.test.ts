@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { Either } from "effect";
 import { describe, expect, it } from "vitest";
+import { UTF8_BOM } from "../../src/csv/csv-encoding.js";
 import {
   applyTag,
   type ConversationId,
@@ -11,7 +12,6 @@ import {
   ROLES,
   tagReportRecords,
   tagReportStats,
-  UTF8_BOM,
 } from "../../src/index.js";
 import { makeWorld, type World } from "../support/fixtures.js";
 import { collectText, expectFailure, successOf } from "../support/run.js";

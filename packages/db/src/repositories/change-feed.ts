@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { ChangeFeed, IdSource, PanelChange } from "@customer-panel/core";
+import type { PanelChange } from "@customer-panel/core";
+import type { ChangeFeed, IdSource } from "@customer-panel/core/adapter";
 import { sql } from "drizzle-orm";
 import { type Context, Effect } from "effect";
 import { CHANGES_CHANNEL, type Db } from "../database.js";

@@ -2,16 +2,18 @@ import {
   type Author,
   type Conversation,
   type ConversationId,
-  type Conversations,
-  type ConversationUpdate,
   type DeletionReceipt,
   type DomainError,
   type MemberId,
   NotFound,
   SENDER_TYPES,
   type TeamId,
-  type TranscriptMessage,
 } from "@customer-panel/core";
+import type {
+  Conversations,
+  ConversationUpdate,
+  TranscriptMessage,
+} from "@customer-panel/core/adapter";
 import { and, asc, desc, eq, lt } from "drizzle-orm";
 import { type Context, Either } from "effect";
 import type { Db } from "../database.js";

@@ -1,4 +1,5 @@
-import type { Directory, MemberId, Preferences, Role, TeamId } from "@customer-panel/core";
+import type { MemberId, Role, TeamId } from "@customer-panel/core";
+import type { Directory, Preferences } from "@customer-panel/core/adapter";
 import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";

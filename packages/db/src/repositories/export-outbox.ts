@@ -2,11 +2,11 @@ import {
   type Author,
   type ConversationId,
   type EmailExportJob,
-  type ExportOutbox,
   type MemberId,
   NotFound,
   type TeamId,
 } from "@customer-panel/core";
+import type { ExportOutbox } from "@customer-panel/core/adapter";
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";

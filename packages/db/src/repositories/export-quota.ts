@@ -1,5 +1,6 @@
-import type { EmailExportJob, ExportOutbox } from "@customer-panel/core";
+import type { EmailExportJob } from "@customer-panel/core";
 import { NotFound, RateLimited } from "@customer-panel/core";
+import type { ExportOutbox } from "@customer-panel/core/adapter";
 import { sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";

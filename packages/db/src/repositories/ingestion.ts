@@ -8,15 +8,14 @@ import {
   type CustomerId,
   type DomainError,
   IdempotencyKeyReused,
-  type IncomingMessage,
   type IngestedMessage,
-  type Ingestion,
   type MemberId,
   type MessageId,
   NotFound,
   type Presence,
   type TeamId,
 } from "@customer-panel/core";
+import type { IncomingMessage, Ingestion } from "@customer-panel/core/adapter";
 import { and, eq, sql } from "drizzle-orm";
 import { type Context, Effect, Either } from "effect";
 import type { Db } from "../database.js";

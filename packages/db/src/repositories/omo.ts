@@ -1,4 +1,4 @@
-import type { Omo } from "@customer-panel/core";
+import type { Omo } from "@customer-panel/core/adapter";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";

@@ -4,12 +4,11 @@ import {
   type MemberId,
   type Order,
   type OrderItem,
-  type PanelReader,
-  type PanelSnapshot,
   type TagId,
   type TeamId,
   websiteMemberOf,
 } from "@customer-panel/core";
+import type { PanelReader, PanelSnapshot } from "@customer-panel/core/adapter";
 import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type CustomerId, NotFound, type Profiles } from "@customer-panel/core";
+import { type CustomerId, NotFound } from "@customer-panel/core";
+import type { Profiles } from "@customer-panel/core/adapter";
 import { and, asc, eq } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";

@@ -4,11 +4,9 @@ import {
   type InstantRange,
   TAG_METHODS,
   type TagMethod,
-  type TagRecordRow,
-  type TagReports,
-  type TagStatsRow,
   type TeamId,
 } from "@customer-panel/core";
+import type { TagRecordRow, TagReports, TagStatsRow } from "@customer-panel/core/adapter";
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Context } from "effect";
 import type { Db } from "../database.js";

@@ -6,13 +6,12 @@ import {
   type SuggestionCandidate,
   type Tag,
   type TagApplicationId,
-  type TagApplyRequest,
   type TagApplyResult,
   type TagFrequency,
   type TagId,
-  type Tags,
   type TeamId,
 } from "@customer-panel/core";
+import type { TagApplyRequest, Tags } from "@customer-panel/core/adapter";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";

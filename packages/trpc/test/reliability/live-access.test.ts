@@ -1,5 +1,5 @@
 import type { Role } from "@customer-panel/core";
-import { removeMember, setMemberRole } from "@customer-panel/db";
+import { removeMember, setMemberRole } from "@customer-panel/db/repositories";
 import { type EngineHandle, engines, seedMember } from "@customer-panel/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { issueCredential, revokeCredential } from "../../src/auth.js";

@@ -1,4 +1,4 @@
-import { LISTEN_APPLICATION_NAME } from "@customer-panel/db";
+import { LISTEN_APPLICATION_NAME } from "@customer-panel/db/repositories";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ClosableChangeStream, createChangeStream } from "../../src/change-stream.js";

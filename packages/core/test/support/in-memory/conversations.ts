@@ -1,16 +1,15 @@
 import { Effect, Layer } from "effect";
+import { Conversations, type TranscriptMessage } from "../../../src/adapter.js";
 import {
   type Author,
   type Conversation,
   type ConversationEventKind,
   type ConversationId,
-  Conversations,
   type DeletionReceipt,
   type EventId,
   NotFound,
   type SearchHit,
   type TeamId,
-  type TranscriptMessage,
 } from "../../../src/index.js";
 import { conversationIn, customerIn } from "./lookups.js";
 import { authorColumns, type InMemoryState, key, replace } from "./state.js";

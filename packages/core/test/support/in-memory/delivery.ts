@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect";
-import { ChangeFeed, ExportOutbox, IdSource, Mailer } from "../../../src/index.js";
+import { ChangeFeed, ExportOutbox, IdSource, Mailer } from "../../../src/adapter.js";
 import type { InMemoryState } from "./state.js";
 
 const drain = async (chunks: AsyncIterable<string>): Promise<string> => {

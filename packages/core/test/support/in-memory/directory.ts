@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect";
-import { Directory, Preferences } from "../../../src/index.js";
+import { Directory, Preferences } from "../../../src/adapter.js";
 import { memberIn } from "./lookups.js";
 import { type InMemoryState, key } from "./state.js";
 

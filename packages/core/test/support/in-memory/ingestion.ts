@@ -1,4 +1,5 @@
 import { type Context, Effect, Either, Layer } from "effect";
+import { type IncomingMessage, Ingestion, Omo } from "../../../src/adapter.js";
 import {
   type Conversation,
   type ConversationId,
@@ -6,12 +7,9 @@ import {
   type CustomerId,
   type Identity,
   type IdentityId,
-  type IncomingMessage,
   type IngestedMessage,
-  Ingestion,
   type MessageId,
   NotFound,
-  Omo,
 } from "../../../src/index.js";
 import { appendEvents } from "./conversations.js";
 import { conversationIn, conversationOfIdentity, customerIn, identityByRef } from "./lookups.js";

@@ -1,12 +1,11 @@
 import { Effect, Layer } from "effect";
+import { PanelReader, type PanelSnapshot } from "../../../src/adapter.js";
 import {
   type BoundConversation,
   type Cart,
   type Customer,
   type Identity,
   type Order,
-  PanelReader,
-  type PanelSnapshot,
   websiteMemberOf,
 } from "../../../src/index.js";
 import { conversationIn, customerIn, identitiesOf, lastMessageAt, memberIn } from "./lookups.js";

@@ -1,5 +1,6 @@
 import { Effect, Layer } from "effect";
-import { NotFound, Profiles } from "../../../src/index.js";
+import { Profiles } from "../../../src/adapter.js";
+import { NotFound } from "../../../src/index.js";
 import { customerIn, identitiesOf, identityByRef } from "./lookups.js";
 import { type InMemoryState, replace } from "./state.js";
 

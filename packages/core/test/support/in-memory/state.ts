@@ -1,3 +1,4 @@
+import type { ProfileAuditEntry } from "../../../src/adapter.js";
 import type {
   Author,
   Cart,
@@ -16,7 +17,6 @@ import type {
   OmoBinding,
   Order,
   PanelChange,
-  ProfileAuditEntry,
   Tag,
   TagApplication,
   TagApplyResult,

@@ -1,20 +1,22 @@
 import { Effect, Layer } from "effect";
 import {
-  countTagFrequency,
-  IdempotencyKeyReused,
-  type InstantRange,
-  inRange,
-  NotFound,
-  type SuggestionCandidate,
-  type Tag,
   type TagApplyRequest,
-  type TagApplyResult,
   type TagRecordRow,
   TagReports,
   type TagStatsRow,
   Tags,
+} from "../../../src/adapter.js";
+import {
+  countTagFrequency,
+  IdempotencyKeyReused,
+  type InstantRange,
+  NotFound,
+  type SuggestionCandidate,
+  type Tag,
+  type TagApplyResult,
   type TeamId,
 } from "../../../src/index.js";
+import { inRange } from "../../../src/rules/tag-frequency.js";
 import { conversationIn, customerIn } from "./lookups.js";
 import { type InMemoryState, key } from "./state.js";
 

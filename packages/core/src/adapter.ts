@@ -1,0 +1,45 @@
+/**
+ * @customer-panel/core/adapter — for implementers of core's ports (the db package,
+ * a mailer, test doubles): the port services the use cases need, the requests and
+ * rows that only cross a port, and the CSV format those rows are written in.
+ * A caller of the use cases needs only `@customer-panel/core`.
+ */
+
+// csv/tag-report-csv.ts — the rows of the tag reports and their CSV (R2, R3)
+export {
+  encodeTagRecordsCsv,
+  encodeTagStatsCsv,
+  TAG_RECORDS_HEADER,
+  TAG_STATS_HEADER,
+  type TagRecordRow,
+  type TagStatsRow,
+} from "./csv/tag-report-csv.js";
+// csv/transcript-csv.ts — the rows of a conversation transcript and their CSV (L7)
+export {
+  encodeTranscriptCsv,
+  TRANSCRIPT_HEADER,
+  type TranscriptMessage,
+} from "./csv/transcript-csv.js";
+// ports.ts — the services the use cases require, and what only crosses a port
+export {
+  ChangeFeed,
+  Conversations,
+  type ConversationUpdate,
+  type CsvEmail,
+  Directory,
+  ExportOutbox,
+  IdSource,
+  type IncomingMessage,
+  Ingestion,
+  Mailer,
+  Omo,
+  PanelReader,
+  type PanelSnapshot,
+  Preferences,
+  type ProfileAuditEntry,
+  Profiles,
+  type ProfileView,
+  type TagApplyRequest,
+  TagReports,
+  Tags,
+} from "./ports.js";
