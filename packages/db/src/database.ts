@@ -54,6 +54,15 @@ export interface Database {
   readonly close: () => Promise<void>;
   /** The PGlite instance (PGlite driver only), for cloning in tests. */
   readonly pglite?: PGlite;
+  /** Connections of the pool now (PostgreSQL only; PGlite has no pool): for metrics. */
+  readonly poolStats?: () => PoolStats;
+}
+
+/** A node-postgres pool's connections: open, idle, and callers waiting for one. */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 const isServerUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
@@ -175,6 +184,7 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
   return {
     driver: "postgres",
     db,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrate: async () => {
       const client = await pool.connect();
       try {

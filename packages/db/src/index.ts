@@ -13,13 +13,17 @@ export {
   fromPglite,
   LISTEN_APPLICATION_NAME,
   MIGRATIONS_FOLDER,
+  type PoolStats,
 } from "./database.js";
 export { builtContext, type DatabasePorts, databaseLayer } from "./layer.js";
+export { pendingMigrations } from "./migration-state.js";
 export type { ChangeNotification } from "./repositories/change-feed.js";
 export {
   type ActiveCredential,
+  type CredentialSummary,
   findActiveCredential,
   insertCredential,
+  listCredentials,
   type NewCredential,
   revokeCredentialById,
 } from "./repositories/credentials.js";
@@ -34,6 +38,7 @@ export {
   claimPendingExports,
   markExportFailed,
   markExportSent,
+  pendingExportCount,
 } from "./repositories/export-outbox.js";
 export {
   checkExportQuota,
@@ -59,4 +64,15 @@ export {
   prunePanelChanges,
   type StoredPanelChange,
 } from "./repositories/panel-changes.js";
+export {
+  addMember,
+  createTeam,
+  type MemberSummary,
+  type NewTeam,
+  setTeamFeatures,
+  setTeamTimeZone,
+  TeamChangeRefused,
+  type TeamFeatures,
+  type TeamSummary,
+} from "./repositories/team-admin.js";
 export * as schema from "./schema.js";
