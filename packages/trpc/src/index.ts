@@ -61,7 +61,9 @@ export {
 } from "./mailers.js";
 export { type AppRouter, appRouter, createCaller } from "./router.js";
 export {
+  type CallsReport,
   type ExtraRoute,
+  type ObservedCall,
   type PanelServer,
   type PanelServerOptions,
   type ServerLimits,

@@ -17,6 +17,7 @@ import {
   downloadRoute,
   issueCredential,
   type MailerService,
+  type PanelServerOptions,
   type PanelServices,
   startPanelServer,
   TRPC_PATH,
@@ -54,6 +55,8 @@ export interface TestServerOptions {
   readonly downloadTtlMs?: number;
   /** D: answers carry the stack of unexpected errors (default off). */
   readonly exposeErrorDetails?: boolean;
+  /** The server's observation hooks (logs, metrics). */
+  readonly observe?: Pick<PanelServerOptions, "onRequest" | "onCalls">;
 }
 
 /** How a client presents its secret. */
@@ -137,6 +140,7 @@ export const startTestServer = async (
     ...(options.exposeErrorDetails !== undefined && {
       exposeErrorDetails: options.exposeErrorDetails,
     }),
+    ...options.observe,
     onError: (error) => errors.push(error),
   });
   const trpcUrl = `${server.url}${TRPC_PATH}`;
