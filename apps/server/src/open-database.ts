@@ -1,0 +1,40 @@
+import { createDatabase, type Database, type DatabaseOptions } from "@customer-panel/db";
+import type { Config } from "./config.js";
+
+/**
+ * The options issue 17's pooler and replica work adds to `createDatabase` (helper E2):
+ * `directUrl` for LISTEN and migrations, `namedStatements: false` behind a transaction
+ * pooler. Passed as a variable so this compiles before and after they exist.
+ */
+type PoolerOptions = DatabaseOptions & {
+  readonly directUrl?: string;
+  readonly namedStatements?: boolean;
+};
+
+/**
+ * Opens the primary database from the configuration. With DIRECT_DATABASE_URL, DATABASE_URL
+ * is taken to go through a transaction pooler: LISTEN and migrations use the direct URL
+ * and no statement is prepared by name.
+ */
+export const openPrimary = (config: Config): Promise<Database> => {
+  const options: PoolerOptions = {
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    ...(config.DIRECT_DATABASE_URL !== undefined && {
+      directUrl: config.DIRECT_DATABASE_URL,
+      namedStatements: false,
+    }),
+  };
+  return createDatabase(options);
+};
+
+/** Opens the read replica when READ_DATABASE_URL is set (pooled the same way), else null. */
+export const openReplica = async (config: Config): Promise<Database | null> => {
+  if (config.READ_DATABASE_URL === undefined) return null;
+  const options: PoolerOptions = {
+    url: config.READ_DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    ...(config.DIRECT_DATABASE_URL !== undefined && { namedStatements: false }),
+  };
+  return createDatabase(options);
+};
