@@ -13,6 +13,7 @@ import {
   type TeamFeatures,
 } from "@customer-panel/db";
 import { issueCredential, revokeCredential } from "@customer-panel/trpc";
+import { UsageError } from "./usage-error.js";
 
 /** Options as parsed from the command line (see main.ts). */
 export interface AdminOptions {
@@ -28,11 +29,6 @@ export interface AdminOptions {
   readonly id?: string;
   readonly on?: readonly string[];
   readonly off?: readonly string[];
-}
-
-/** A command line that can not run: a missing or bad option (exit 2). */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
 }
 
 /** An operator's request the data refused, with a stable code (exit 1). */

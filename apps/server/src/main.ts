@@ -1,18 +1,12 @@
 import { parseArgs } from "node:util";
-import { MemberChangeRefused, pendingMigrations, TeamChangeRefused } from "@customer-panel/db";
-import { pino } from "pino";
-import {
-  ADMIN_COMMANDS,
-  type AdminOptions,
-  CommandRefused,
-  type CommandResult,
-  UsageError,
-} from "./admin-commands.js";
+import type { Database } from "@customer-panel/db";
+import type { AdminOptions, CommandResult } from "./admin-commands.js";
 import { type Config, type ConfigNeeds, readConfig, variablesHelp } from "./config.js";
-import { errorSummary, exitOnSignals } from "./lifecycle.js";
-import { openPrimary } from "./open-database.js";
-import { serve } from "./serve.js";
-import { runWorker } from "./worker.js";
+import { errorSummary } from "./lifecycle.js";
+import { UsageError } from "./usage-error.js";
+
+// The database, server and logger modules are imported when a command needs them, so
+// `--help` and a configuration error answer at once.
 
 const HELP = [
   "customer-panel — the customer panel's server and its operator commands",
@@ -84,18 +78,27 @@ const print = (out: Out, result: CommandResult) => {
 };
 
 /** Runs `work` on the configured database and closes it; refusals exit 1 with their code. */
-const withDatabase = async (
-  out: Out,
-  work: (config: Config, db: Awaited<ReturnType<typeof openPrimary>>) => Promise<CommandResult>,
-) => {
+const withDatabase = async (out: Out, work: (database: Database) => Promise<CommandResult>) => {
   const config = configOrExit(out, { mail: false });
+  const { openPrimary } = await import("./open-database.js");
   const database = await openPrimary(config);
   try {
-    print(out, await work(config, database));
+    print(out, await work(database));
   } finally {
     await database.close();
   }
 };
+
+/** The command groups of admin-commands.ts. */
+const ADMIN_GROUPS = ["teams", "members", "credentials"];
+
+/** The refusals of the admin commands and of db's team and member administration. */
+const REFUSALS = new Set(["CommandRefused", "TeamChangeRefused", "MemberChangeRefused"]);
+
+const isRefusal = (error: unknown): error is Error & { readonly code: string } =>
+  error instanceof Error &&
+  REFUSALS.has(error.name) &&
+  typeof (error as { code?: unknown }).code === "string";
 
 const run = async (argv: readonly string[]): Promise<void> => {
   const parsed = parseArgs({
@@ -114,7 +117,8 @@ const run = async (argv: readonly string[]): Promise<void> => {
     if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(" ")}"`);
     switch (command) {
       case "migrate":
-        await withDatabase(out, async (_, database) => {
+        await withDatabase(out, async (database) => {
+          const { pendingMigrations } = await import("@customer-panel/db");
           const pending = await pendingMigrations(database);
           await database.migrate();
           return {
@@ -129,6 +133,8 @@ const run = async (argv: readonly string[]): Promise<void> => {
       case "worker": {
         const withWorker = command === "worker" || parsed.values["no-worker"] !== true;
         const config = configOrExit(out, { mail: withWorker });
+        const { pino } = await import("pino");
+        const { exitOnSignals } = await import("./lifecycle.js");
         const logger = pino({
           level: config.LOG_LEVEL,
           base: { service: "customer-panel", role: command },
@@ -136,19 +142,23 @@ const run = async (argv: readonly string[]): Promise<void> => {
         });
         const running =
           command === "serve"
-            ? await serve(config, { worker: withWorker, logger })
-            : await runWorker(config, logger);
+            ? await (await import("./serve.js")).serve(config, { worker: withWorker, logger })
+            : await (await import("./worker.js")).runWorker(config, logger);
         exitOnSignals(logger, running.shutdown);
         return;
       }
       default: {
+        if (!ADMIN_GROUPS.includes(command)) throw new UsageError(`unknown command "${command}"`);
+        // A configuration error is told before the database modules load.
+        configOrExit(out, { mail: false });
+        const { ADMIN_COMMANDS } = await import("./admin-commands.js");
         const group = ADMIN_COMMANDS[command];
         if (group === undefined) throw new UsageError(`unknown command "${command}"`);
         const action = sub === undefined ? undefined : group[sub];
         if (action === undefined) {
           throw new UsageError(`${command} needs one of: ${Object.keys(group).join(", ")}`);
         }
-        await withDatabase(out, (_, database) => action(database, parsed.values as AdminOptions));
+        await withDatabase(out, (database) => action(database, parsed.values as AdminOptions));
       }
     }
   } catch (error) {
@@ -156,11 +166,7 @@ const run = async (argv: readonly string[]): Promise<void> => {
       fail(out, "USAGE", `${error.message} (see --help)`);
       process.exit(2);
     }
-    if (
-      error instanceof CommandRefused ||
-      error instanceof TeamChangeRefused ||
-      error instanceof MemberChangeRefused
-    ) {
+    if (isRefusal(error)) {
       fail(out, error.code, error.message);
       process.exit(1);
     }

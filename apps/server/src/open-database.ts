@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { createDatabase, type Database, type DatabaseOptions } from "@customer-panel/db";
 import type { Config } from "./config.js";
 
@@ -16,7 +17,14 @@ type PoolerOptions = DatabaseOptions & {
  * is taken to go through a transaction pooler: LISTEN and migrations use the direct URL
  * and no statement is prepared by name.
  */
-export const openPrimary = (config: Config): Promise<Database> => {
+export const openPrimary = async (config: Config): Promise<Database> => {
+  // A PGlite folder is made on first use, parents included.
+  if (
+    !/^postgres(ql)?:\/\//.test(config.DATABASE_URL) &&
+    !config.DATABASE_URL.startsWith("file://")
+  ) {
+    await mkdir(config.DATABASE_URL, { recursive: true });
+  }
   const options: PoolerOptions = {
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
