@@ -26,6 +26,7 @@ export const DOMAIN_ERROR_CODES = [
   "CREDENTIAL_REVOKED",
   "MEMBER_REMOVED",
   "SUBSCRIBER_TOO_SLOW",
+  "SERVER_SHUTTING_DOWN",
 ] as const satisfies readonly DomainErrorCode[];
 
 export type { DomainErrorCode };

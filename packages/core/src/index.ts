@@ -31,6 +31,7 @@ export {
   ReportRangeTooLong,
   type Resource,
   RoleNotAllowed,
+  ServerShuttingDown,
   SubscriberTooSlow,
   ValidationFailed,
 } from "./domain/errors.js";

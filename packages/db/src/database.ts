@@ -70,6 +70,15 @@ export interface Database {
   readonly pglite?: PGlite;
   /** The node-postgres pool (PostgreSQL driver only), for what drizzle does not speak (COPY). */
   readonly pool?: pg.Pool;
+  /** Connections of the pool now (PostgreSQL only; PGlite has no pool): for metrics. */
+  readonly poolStats?: () => PoolStats;
+}
+
+/** A node-postgres pool's connections: open, idle, and callers waiting for one. */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 const isServerUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
@@ -231,6 +240,7 @@ const openServer = (url: string, options: DatabaseOptions): Database => {
     driver: "postgres",
     db,
     pool,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrate: async () => {
       const { client, done } = await sessionClient();
       try {

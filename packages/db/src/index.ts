@@ -18,13 +18,14 @@ export {
   type Db,
   fromPglite,
   MIGRATIONS_FOLDER,
+  type PoolStats,
 } from "./database.js";
 
 // layer.ts — core's ports on this database
 export { type DatabasePorts, databaseLayer } from "./layer.js";
-
+// migration-state.ts — what a deploy still has to migrate (readiness)
+export { pendingMigrations } from "./migration-state.js";
 // replica-reads.ts — reports and exports read from a read replica
 export { type ReplicaReadOptions, replicaReadsLayer } from "./replica-reads.js";
-
 // row-export/row-export.ts — long exports: COPY on a server, keyset batches on PGlite
 export { type RowExport, type RowExportOptions, rowExportFor } from "./row-export/row-export.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { SubscriberTooSlow, type TeamId } from "@customer-panel/core";
+import { ServerShuttingDown, SubscriberTooSlow, type TeamId } from "@customer-panel/core";
 import type { Database } from "@customer-panel/db";
 import {
   CHANGES_CHANNEL,
@@ -34,6 +34,15 @@ export interface ClosableChangeStream extends ChangeStream {
    * counts until its connection is cut.
    */
   readonly openCount: () => number;
+  /** Starts the LISTEN now instead of at the first subscriber (a server that wants to be ready). */
+  readonly listen: () => void;
+  /** True while the LISTEN is active (readiness). */
+  readonly connected: () => boolean;
+  /**
+   * Graceful shutdown: ends every subscription with SERVER_SHUTTING_DOWN (carrying its last
+   * event id, so the client resumes on another server) and refuses new ones the same way.
+   */
+  readonly drain: () => void;
   /** Ends every subscription and the LISTEN. */
   readonly close: () => Promise<void>;
 }
@@ -59,7 +68,7 @@ interface Subscriber {
   wake: (() => void) | null;
   ended: boolean;
   finished: boolean;
-  failure: SubscriberTooSlow | null;
+  failure: SubscriberTooSlow | ServerShuttingDown | null;
   catchUp: boolean;
   lastEventId: string | null;
   stallTimer: NodeJS.Timeout | null;
@@ -127,6 +136,7 @@ export const createChangeStream = (
   const live = new Set<Subscriber>();
   let listener: KeptListen | null = null;
   let closed = false;
+  let shuttingDown = false;
   let incoming: Heard[] = [];
   let head = 0;
   let draining = false;
@@ -141,7 +151,7 @@ export const createChangeStream = (
     wake?.();
   };
 
-  const end = (sub: Subscriber, failure: SubscriberTooSlow | null) => {
+  const end = (sub: Subscriber, failure: Subscriber["failure"]) => {
     if (sub.ended) return;
     sub.ended = true;
     sub.failure = failure;
@@ -221,6 +231,7 @@ export const createChangeStream = (
 
   async function* subscribe(options: ChangeSubscription): AsyncGenerator<TrackedChange> {
     const { teamId, conversationId, signal } = options;
+    if (shuttingDown && !closed) throw ServerShuttingDown.of(options.lastEventId);
     if (closed || signal?.aborted) return;
     const sub: Subscriber = {
       teamId,
@@ -310,6 +321,14 @@ export const createChangeStream = (
     subscribe,
     subscriberCount: () => live.size,
     openCount: () => all.size,
+    listen: () => {
+      if (!closed) startListening();
+    },
+    connected: () => listener?.listening() ?? false,
+    drain: () => {
+      shuttingDown = true;
+      for (const sub of [...all]) end(sub, ServerShuttingDown.of(sub.lastEventId));
+    },
     close: async () => {
       closed = true;
       for (const sub of [...all]) end(sub, null);

@@ -30,6 +30,7 @@ export const TRPC_CODE_OF: { readonly [C in DomainErrorCode]: TRPC_ERROR_CODE_KE
   CREDENTIAL_REVOKED: "UNAUTHORIZED",
   MEMBER_REMOVED: "UNAUTHORIZED",
   SUBSCRIBER_TOO_SLOW: "SERVICE_UNAVAILABLE",
+  SERVER_SHUTTING_DOWN: "SERVICE_UNAVAILABLE",
 };
 
 /** A domain error as a tRPC error; the domain error rides along as the cause. */

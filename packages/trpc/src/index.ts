@@ -49,7 +49,9 @@ export {
 export { type AppRouter, appRouter, createCaller } from "./router.js";
 export { type PanelPorts, type PanelRuntime, runUseCase } from "./runtime.js";
 export {
+  type CallsReport,
   type ExtraRoute,
+  type ObservedCall,
   type PanelServer,
   type PanelServerOptions,
   type ServerLimits,

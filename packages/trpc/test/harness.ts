@@ -18,6 +18,7 @@ import {
   downloadRoute,
   issueCredential,
   type MailerService,
+  type PanelServerOptions,
   type PanelServiceParts,
   type PanelServices,
   startPanelServer,
@@ -58,6 +59,8 @@ export interface TestServerOptions {
   readonly exposeErrorDetails?: boolean;
   /** Issue 17: the read replica reports and exports read from, and how long they wait for it. */
   readonly readReplica?: Pick<PanelServiceParts, "readDatabase" | "replicaReads">;
+  /** The server's observation hooks (logs, metrics). */
+  readonly observe?: Pick<PanelServerOptions, "onRequest" | "onCalls">;
 }
 
 /** How a client presents its secret. */
@@ -142,6 +145,7 @@ export const startTestServer = async (
     ...(options.exposeErrorDetails !== undefined && {
       exposeErrorDetails: options.exposeErrorDetails,
     }),
+    ...options.observe,
     onError: (error) => errors.push(error),
   });
   const trpcUrl = `${server.url}${TRPC_PATH}`;

@@ -304,6 +304,28 @@ export class SubscriberTooSlow extends Data.TaggedError("SubscriberTooSlow")<{
   }
 }
 
+/**
+ * A live stream ended because its server is shutting down (a deploy, a restart);
+ * reconnecting with the last event id received resumes on another server without loss.
+ */
+export class ServerShuttingDown extends Data.TaggedError("ServerShuttingDown")<{
+  readonly lastEventId: string | null;
+  readonly message: string;
+}> {
+  /** Stable code. */
+  readonly code = "SERVER_SHUTTING_DOWN" as const;
+  /** The ending, with the last event id this stream delivered (null: none yet). */
+  static of(lastEventId: string | null): ServerShuttingDown {
+    return new ServerShuttingDown({
+      lastEventId,
+      message:
+        lastEventId === null
+          ? "This server is shutting down; subscribe again."
+          : `This server is shutting down; resume with lastEventId "${lastEventId}".`,
+    });
+  }
+}
+
 /** Every domain error. Adding one here breaks compilation until every adapter maps it. */
 export type DomainError =
   | ValidationFailed
@@ -321,7 +343,8 @@ export type DomainError =
   | RateLimited
   | CredentialRevoked
   | MemberRemoved
-  | SubscriberTooSlow;
+  | SubscriberTooSlow
+  | ServerShuttingDown;
 
 /** The stable code of a domain error. */
 export type DomainErrorCode = DomainError["code"];

@@ -17,6 +17,7 @@ import {
   ReportRangeInverted,
   ReportRangeTooLong,
   RoleNotAllowed,
+  ServerShuttingDown,
   SubscriberTooSlow,
   ValidationFailed,
 } from "../../src/domain/errors.js";
@@ -55,6 +56,7 @@ const EVERY_ERROR: readonly (readonly [string, string, DomainError])[] = [
   ["CREDENTIAL_REVOKED", "CredentialRevoked", CredentialRevoked.make()],
   ["MEMBER_REMOVED", "MemberRemoved", MemberRemoved.make()],
   ["SUBSCRIBER_TOO_SLOW", "SubscriberTooSlow", SubscriberTooSlow.of("42")],
+  ["SERVER_SHUTTING_DOWN", "ServerShuttingDown", ServerShuttingDown.of("42")],
 ];
 
 describe("X4 every rejection carries a stable code and a human message", () => {

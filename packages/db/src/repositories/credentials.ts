@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../database.js";
 import { credentials, members } from "../schema.js";
 
@@ -89,4 +89,34 @@ export const findActiveCredential = async (
         ? { id: row.memberId, name: row.memberName, role: row.memberRole }
         : null,
   };
+};
+
+/** A credential as an operator sees it: never its secret nor the secret's hash. */
+export interface CredentialSummary {
+  readonly id: string;
+  readonly kind: "member" | "integration";
+  readonly memberId: string | null;
+  readonly client: string | null;
+  readonly label: string;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+/** Every credential of a team, revoked ones included, oldest first. */
+export const listCredentials = async (db: Db, teamId: string): Promise<CredentialSummary[]> => {
+  if (!/^[0-9a-f-]{36}$/i.test(teamId)) return [];
+  const rows = await db
+    .select({
+      id: credentials.id,
+      kind: credentials.kind,
+      memberId: credentials.memberId,
+      client: credentials.client,
+      label: credentials.label,
+      createdAt: credentials.createdAt,
+      revokedAt: credentials.revokedAt,
+    })
+    .from(credentials)
+    .where(eq(credentials.teamId, teamId))
+    .orderBy(asc(credentials.createdAt), asc(credentials.id));
+  return rows.map((row) => ({ ...row, kind: row.kind as CredentialSummary["kind"] }));
 };

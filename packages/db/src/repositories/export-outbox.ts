@@ -166,3 +166,12 @@ export const markExportFailed = async (
     .returning({ status: emailExports.status });
   return row === undefined ? null : (row.status as "pending" | "failed");
 };
+
+/** Email exports waiting for delivery (the outbox depth, for metrics). */
+export const pendingExportCount = async (db: Db): Promise<number> => {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(emailExports)
+    .where(eq(emailExports.status, "pending"));
+  return row?.n ?? 0;
+};

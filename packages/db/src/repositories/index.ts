@@ -14,8 +14,10 @@ export type { ChangeNotification } from "./change-feed.js";
 // credentials.ts — API credentials (hashed secrets)
 export {
   type ActiveCredential,
+  type CredentialSummary,
   findActiveCredential,
   insertCredential,
+  listCredentials,
   type NewCredential,
   revokeCredentialById,
 } from "./credentials.js";
@@ -30,7 +32,12 @@ export {
 } from "./download-links.js";
 
 // export-outbox.ts — delivering queued email exports
-export { claimPendingExports, markExportFailed, markExportSent } from "./export-outbox.js";
+export {
+  claimPendingExports,
+  markExportFailed,
+  markExportSent,
+  pendingExportCount,
+} from "./export-outbox.js";
 
 // export-quota.ts — the database export limit
 export {
@@ -61,3 +68,16 @@ export {
   prunePanelChanges,
   type StoredPanelChange,
 } from "./panel-changes.js";
+
+// team-admin.ts — what an operator does: create teams, set their features and zone, add members
+export {
+  addMember,
+  createTeam,
+  type MemberSummary,
+  type NewTeam,
+  setTeamFeatures,
+  setTeamTimeZone,
+  TeamChangeRefused,
+  type TeamFeatures,
+  type TeamSummary,
+} from "./team-admin.js";
