@@ -177,7 +177,11 @@ describe("issue 16: docs/api.md's raw-HTTP examples are a real server's answers"
     );
     const url = String(link.body.result.data.json.url);
     const download = await fetch(`${server.url}${url}`);
-    const csv = await download.text();
+    // Decoded keeping the BOM (Response.text() may drop it), shown as `<BOM>`.
+    const bytes = await download.arrayBuffer();
+    const csv = new TextDecoder("utf-8", { ignoreBOM: true })
+      .decode(bytes)
+      .replace(/^\uFEFF/, "<BOM>");
     const headers = ["content-type", "content-disposition", "cache-control", "referrer-policy"]
       .map((name) => `${name}: ${download.headers.get(name)}`)
       .join("\n");
