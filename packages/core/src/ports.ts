@@ -34,7 +34,7 @@ import type {
   Tag,
   Team,
 } from "./domain/model.js";
-import type { Channel, SenderType, TagMethod } from "./domain/vocabulary.js";
+import type { Channel, PanelChangeKind, SenderType, TagMethod } from "./domain/vocabulary.js";
 import type { StateDecision } from "./rules/conversation-state.js";
 import type { ProfileEditDecision } from "./rules/profile-edit.js";
 import type {
@@ -520,16 +520,7 @@ export interface PanelChange {
   readonly teamId: TeamId;
   readonly conversationId: ConversationId | null;
   readonly customerId: CustomerId | null;
-  readonly kind:
-    | "presence"
-    | "profile"
-    | "tags"
-    | "status"
-    | "state"
-    | "message"
-    | "deleted"
-    | "exported"
-    | "omo";
+  readonly kind: PanelChangeKind;
   readonly at: Date;
 }
 

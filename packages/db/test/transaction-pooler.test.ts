@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANGES_CHANNEL, createDatabase, type Database } from "../src/database.js";
 import { makePanelReader } from "../src/repositories/panel-reader.js";
+import { withDatabaseName } from "../src/testing/engines.js";
 import { type PgBouncer, pgbouncerBinary, startPgBouncer } from "../src/testing/pgbouncer.js";
 import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { rowsOf } from "../src/transaction.js";
@@ -15,12 +16,6 @@ const servers =
   process.env.TEST_DATABASE_URL && pgbouncerBinary() !== null
     ? [{ name: "postgres", adminUrl: process.env.TEST_DATABASE_URL }]
     : [];
-
-const withDatabaseName = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 describe.each(servers)("issue 17: $name behind PgBouncer in transaction mode", ({ adminUrl }) => {
   let bouncer: PgBouncer;

@@ -1,4 +1,10 @@
-import { ConversationId, CustomerId, type PanelChange, TeamId } from "@customer-panel/core";
+import {
+  ConversationId,
+  CustomerId,
+  PANEL_CHANGE_KINDS,
+  type PanelChange,
+  TeamId,
+} from "@customer-panel/core";
 import { z } from "zod";
 
 /**
@@ -6,25 +12,13 @@ import { z } from "zod";
  * the event ids it hands out (B6).
  */
 
-const KINDS = [
-  "presence",
-  "profile",
-  "tags",
-  "status",
-  "state",
-  "message",
-  "deleted",
-  "exported",
-  "omo",
-] as const satisfies readonly PanelChange["kind"][];
-
 // The payload db's change feed sends (ChangeNotification); anything else is dropped.
 const Notification = z.object({
   id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
   teamId: TeamId,
   conversationId: ConversationId.nullable(),
   customerId: CustomerId.nullable(),
-  kind: z.enum(KINDS),
+  kind: z.enum(PANEL_CHANGE_KINDS),
   at: z.iso.datetime({ offset: true }),
 });
 

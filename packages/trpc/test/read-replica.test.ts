@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createDatabase, type Database } from "@customer-panel/db";
+import { withDatabaseName } from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExportWorker } from "../src/index.js";
@@ -12,12 +13,6 @@ import { seedWorld, startTestServer, type TestServer, type World } from "./harne
  * marked "[replica]" — every row of a file shows where it was read — and it is opened
  * read-only (default_transaction_read_only), so any write routed to it would fail.
  */
-
-const withDatabaseName = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 const readOnly = (url: string) => {
   const u = new URL(url);

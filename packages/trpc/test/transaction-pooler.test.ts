@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createPanelClient } from "@customer-panel/client";
 import { createDatabase, type Database } from "@customer-panel/db";
-import { type PgBouncer, pgbouncerBinary, startPgBouncer } from "@customer-panel/db/testing";
+import {
+  type PgBouncer,
+  pgbouncerBinary,
+  startPgBouncer,
+  withDatabaseName,
+} from "@customer-panel/db/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClosableChangeStream, createChangeStream } from "../src/change-stream.js";
@@ -18,12 +23,6 @@ const servers =
   process.env.TEST_DATABASE_URL && pgbouncerBinary() !== null
     ? [{ name: "postgres", adminUrl: process.env.TEST_DATABASE_URL }]
     : [];
-
-const withDatabaseName = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 /** Every message of an error and its causes. */
 const messagesOf = (error: unknown): string => {

@@ -59,3 +59,18 @@ export type TagMethod = (typeof TAG_METHODS)[number];
 
 /** Default team time zone (X5). */
 export const DEFAULT_TIME_ZONE = "Asia/Taipei";
+
+/** The kinds of live change `panel.onChange` sends (B6): what a panel reloads. */
+export const PANEL_CHANGE_KINDS = [
+  "presence",
+  "profile",
+  "tags",
+  "status",
+  "state",
+  "message",
+  "deleted",
+  "exported",
+  "omo",
+] as const;
+/** The kind of one live change. */
+export type PanelChangeKind = (typeof PANEL_CHANGE_KINDS)[number];

@@ -9,7 +9,7 @@ import {
   TagId,
   TeamId,
 } from "../domain/ids.js";
-import { CONVERSATION_STATES } from "../domain/vocabulary.js";
+import { CONVERSATION_STATES, PANEL_CHANGE_KINDS } from "../domain/vocabulary.js";
 import {
   AuthorOutput,
   ChannelOutput,
@@ -166,19 +166,6 @@ export const SearchConversationsOutput = z.array(
 
 /** `omo.unbind` (O2). */
 export const OmoUnbindOutput = z.strictObject({ unbound: z.literal(true) });
-
-/** The kinds of live change `panel.onChange` sends (B6). */
-export const PANEL_CHANGE_KINDS = [
-  "presence",
-  "profile",
-  "tags",
-  "status",
-  "state",
-  "message",
-  "deleted",
-  "exported",
-  "omo",
-] as const;
 
 /** `panel.onChange` (B6): one change (the SSE `id:` is its resume id); reload what it names. */
 export const PanelChangeOutput = z.strictObject({

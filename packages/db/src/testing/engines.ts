@@ -45,7 +45,8 @@ const pgliteEngine: Engine = {
   },
 };
 
-const withDatabaseName = (url: string, name: string): string => {
+/** `url` (a PostgreSQL server URL) pointing at the database `name` instead. */
+export const withDatabaseName = (url: string, name: string): string => {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();

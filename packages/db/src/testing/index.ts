@@ -6,8 +6,15 @@
  * PgBouncer in transaction mode in front of a server (issue 17).
  */
 
-export { type Engine, type EngineHandle, engines, serverEngine } from "./engines.js";
 export {
+  type Engine,
+  type EngineHandle,
+  engines,
+  serverEngine,
+  withDatabaseName,
+} from "./engines.js";
+export {
+  freePort,
   type PgBouncer,
   type PgBouncerOptions,
   pgbouncerBinary,

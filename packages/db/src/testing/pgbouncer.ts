@@ -49,7 +49,8 @@ export interface PgBouncer {
   readonly stop: () => Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A TCP port of 127.0.0.1 that was free a moment ago (for a server a test starts). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
