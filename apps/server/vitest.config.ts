@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: "server",
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 300_000,
     hookTimeout: 300_000,
   },
