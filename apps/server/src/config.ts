@@ -53,7 +53,7 @@ export const VARIABLES = {
   },
   PORT: {
     schema: integer(0, 65_535).default(3000),
-    help: "HTTP port (default 3000; 0 picks a free one)",
+    help: "HTTP port: serve's API and probes, worker's probes (default 3000; 0 picks a free one)",
   },
   HOST: {
     schema: z.string().min(1, "must not be empty").default("0.0.0.0"),

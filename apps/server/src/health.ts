@@ -7,7 +7,8 @@ import type { Registry } from "prom-client";
 /** What the health routes look at. */
 export interface HealthSources {
   readonly database: Database;
-  readonly changes: ClosableChangeStream;
+  /** The change stream whose LISTEN readiness checks; null in a process that has none (worker). */
+  readonly changes: ClosableChangeStream | null;
   readonly registry: Registry;
   /** True once shutdown began: readiness answers 503 from then on. */
   readonly draining: () => boolean;
@@ -42,15 +43,15 @@ const readiness = async ({ database, changes, draining }: HealthSources) => {
     draining: draining() ? "shutting down" : "ok",
     database: reachable ? "ok" : "unreachable",
     migrations: pending === 0 ? "ok" : pending === null ? "unknown" : `${pending} pending`,
-    changeStream: changes.connected() ? "ok" : "not connected",
+    ...(changes !== null && { changeStream: changes.connected() ? "ok" : "not connected" }),
   };
   return { ready: Object.values(checks).every((v) => v === "ok"), checks };
 };
 
 /**
  * `GET /healthz`: the process is alive (200, no dependency checked). `GET /readyz`: able to
- * serve — database reachable, migrations current, the change stream's LISTEN connected, not
- * draining — 200 or 503 with each check. `GET /metrics`: Prometheus text.
+ * serve — database reachable, migrations current, the change stream's LISTEN connected (where
+ * there is one), not draining — 200 or 503 with each check. `GET /metrics`: Prometheus text.
  */
 export const healthRoutes =
   (sources: HealthSources): ExtraRoute =>

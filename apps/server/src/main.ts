@@ -16,7 +16,7 @@ const HELP = [
   "Commands:",
   "  migrate                                      apply the database migrations (before new servers start)",
   "  serve [--no-worker]                          the HTTP API with /healthz, /readyz, /metrics, and the email export worker",
-  "  worker                                       the email export worker alone",
+  "  worker                                       the email export worker alone, with /healthz, /readyz, /metrics on PORT",
   "  teams create --name N [--time-zone Z] [--feature F]…",
   "  teams set-features --team ID [--on F]… [--off F]…   F: pixel, omo, conversationExport",
   "  teams set-zone --team ID --time-zone Z       an IANA zone, e.g. Asia/Taipei",

@@ -21,6 +21,34 @@ export interface ServerMetrics {
 }
 
 /**
+ * The gauges every process on the database shows (serve and worker): the outbox depth and
+ * this process's pool connections.
+ */
+export const databaseGauges = (registry: Registry, database: Database): void => {
+  new Gauge({
+    name: "panel_outbox_pending",
+    help: "Email exports waiting for delivery (all processes: read from the database)",
+    registers: [registry],
+    async collect() {
+      this.set(await pendingExportCount(database.db));
+    },
+  });
+  new Gauge({
+    name: "panel_db_pool_connections",
+    help: "Connections of this process's PostgreSQL pool: in_use, idle, and waiting callers",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const stats = database.poolStats?.();
+      if (stats === undefined) return;
+      this.set({ state: "in_use" }, stats.total - stats.idle);
+      this.set({ state: "idle" }, stats.idle);
+      this.set({ state: "waiting" }, stats.waiting);
+    },
+  });
+};
+
+/**
  * Requests by procedure and outcome code, latency histograms (subscriptions excluded: their
  * length is the stream's), open SSE streams, downloads in flight, the outbox depth, the
  * pool's connections, and Node's process metrics.
@@ -68,27 +96,7 @@ export const createMetrics = ({ database, changes }: MetricSources): ServerMetri
       this.set(changes.connected() ? 1 : 0);
     },
   });
-  new Gauge({
-    name: "panel_outbox_pending",
-    help: "Email exports waiting for delivery (all processes: read from the database)",
-    registers: [registry],
-    async collect() {
-      this.set(await pendingExportCount(database.db));
-    },
-  });
-  new Gauge({
-    name: "panel_db_pool_connections",
-    help: "Connections of this process's PostgreSQL pool: in_use, idle, and waiting callers",
-    labelNames: ["state"] as const,
-    registers: [registry],
-    collect() {
-      const stats = database.poolStats?.();
-      if (stats === undefined) return;
-      this.set({ state: "in_use" }, stats.total - stats.idle);
-      this.set({ state: "idle" }, stats.idle);
-      this.set({ state: "waiting" }, stats.waiting);
-    },
-  });
+  databaseGauges(registry, database);
   return {
     registry,
     call: (procedure, outcome, seconds) => {

@@ -233,6 +233,62 @@ describe.runIf(adminUrl !== undefined).each(routes)(
       expect(serveProcess.stderr()).toBe("");
     });
 
+    it("runs the worker alone with /healthz, /readyz and /metrics on PORT; a failed delivery is counted", async () => {
+      const worker = await startServe(["worker"], {
+        ...env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        // Nothing listens there: every delivery fails, and is counted.
+        SMTP_URL: "smtp://127.0.0.1:1",
+        MAIL_FROM: "Support <support@example.com>",
+      });
+      try {
+        expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
+        const ready = await fetch(`${worker.url}/readyz`);
+        // No change stream in a worker: its readiness does not ask for one.
+        expect(await ready.json()).toEqual({
+          status: "ready",
+          checks: { draining: "ok", database: "ok", migrations: "ok" },
+        });
+        expect(ready.status).toBe(200);
+        expect((await fetch(`${worker.url}${TRPC_PATH}/panel.get`)).status).toBe(404);
+        const before = await (await fetch(`${worker.url}/metrics`)).text();
+        expect(before).toMatch(/panel_export_jobs_total\{outcome="sent"\} 0/);
+        expect(before).toMatch(/panel_export_jobs_total\{outcome="failed"\} 0/);
+        expect(before).toMatch(/panel_outbox_pending 0/);
+        expect(before).toMatch(/panel_db_pool_connections\{state="in_use"\} \d+/);
+
+        const direct = new pg.Client({
+          connectionString: env.DIRECT_DATABASE_URL ?? env.DATABASE_URL,
+        });
+        await direct.connect();
+        await direct.query(
+          `insert into email_exports (id, team_id, conversation_id, recipient,
+             requested_by_member_id, requested_by_name, requested_at)
+           values ($1, $2, $3, 'ops@example.com', $4, '小美', now())`,
+          [randomUUID(), ids.team, ids.conversation, ids.member],
+        );
+        await direct.end();
+        let metrics = "";
+        for (let i = 0; i < 60 && !/outcome="failed"\} [1-9]/.test(metrics); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          metrics = await (await fetch(`${worker.url}/metrics`)).text();
+        }
+        expect(metrics).toMatch(/panel_export_jobs_total\{outcome="failed"\} 1/);
+        expect(metrics).toMatch(/panel_export_jobs_total\{outcome="sent"\} 0/);
+
+        worker.child.kill("SIGTERM");
+        expect(await worker.exited).toBe(0);
+        const messages = worker.lines().map((line) => JSON.parse(line).msg);
+        expect(messages).toEqual(
+          expect.arrayContaining(["worker started", "email export delivery failed", "stopped"]),
+        );
+        expect(worker.stderr()).toBe("");
+      } finally {
+        worker.child.kill("SIGKILL");
+      }
+    });
+
     it("refuses what it can not do with a stable code and exit 1", async () => {
       const missing = await runCommand(
         [
