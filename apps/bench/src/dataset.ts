@@ -13,6 +13,9 @@ export interface Scale {
   readonly applies: number;
   /** Timed rounds per operation and path. */
   readonly rounds: number;
+  /** The end-to-end server rows: seconds of each load run, and runs per operation and side. */
+  readonly serverSeconds: number;
+  readonly serverRounds: number;
 }
 
 /** The default scale (conversations = customers, one per customer). */
@@ -25,6 +28,8 @@ export const DEFAULT_SCALE: Scale = {
   messages: 100_000,
   applies: 2_000,
   rounds: 5,
+  serverSeconds: 10,
+  serverRounds: 2,
 };
 
 /** A mid scale, for a measurement that fits a short time box (a fifth of the default data). */
@@ -37,6 +42,8 @@ export const MID_SCALE: Scale = {
   messages: 20_000,
   applies: 400,
   rounds: 3,
+  serverSeconds: 5,
+  serverRounds: 2,
 };
 
 /** The CI smoke-test scale. */
@@ -49,6 +56,8 @@ export const QUICK_SCALE: Scale = {
   messages: 5_000,
   applies: 400,
   rounds: 2,
+  serverSeconds: 2,
+  serverRounds: 1,
 };
 
 /** The fixed ids and dates the operations address. */

@@ -21,6 +21,8 @@ export type RawQuery = <T = Record<string, unknown>>(
 export interface BenchEngine {
   readonly name: EngineName;
   readonly database: Database;
+  /** The PostgreSQL database's URL, for a server process started on it; null on PGlite. */
+  readonly url: string | null;
   readonly raw: RawQuery;
   /**
    * `COPY (<select>) TO STDOUT WITH CSV`, read to the end; answers the bytes received. COPY
@@ -50,6 +52,7 @@ const openPglite = async (): Promise<BenchEngine> => {
     return {
       name: "pglite",
       database,
+      url: null,
       raw: async (text, params = []) =>
         (await pglite.query(text, params as unknown[])).rows as never[],
       copyCsv: async (select) => {
@@ -101,6 +104,7 @@ const openPostgres = async (adminUrl: string): Promise<BenchEngine> => {
     return {
       name: "postgres",
       database,
+      url,
       raw: async (text, params = [], name) =>
         (await rawPool.query({ name, text, values: params as unknown[] })).rows,
       copyCsv: async (select) => {

@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { DEFAULT_SCALE, generateDataset, MID_SCALE, QUICK_SCALE, type Scale } from "./dataset.js";
 import { type EngineName, openEngine } from "./engine.js";
-import { type EngineResults, runOperations } from "./operations.js";
+import { type MemoryResult, type OperationResult, runOperations } from "./operations.js";
 import { formatReport } from "./report-table.js";
+import { runServerLoad, type ServerLoadResults } from "./server-load/run.js";
 
 /** What `pnpm bench` measured, as `--json` prints it. */
 export interface BenchReport {
@@ -14,17 +15,26 @@ export interface BenchReport {
     readonly memoryGb: number;
     readonly node: string;
   };
-  readonly engines: readonly ({
+  readonly engines: readonly {
     readonly engine: EngineName;
     readonly generationMs: number;
-  } & EngineResults)[];
+    /** The in-process rows (empty with `--only server`). */
+    readonly operations: readonly OperationResult[];
+    readonly memory: MemoryResult | null;
+    /** The end-to-end rows: PostgreSQL only, null on PGlite and with `--only library`. */
+    readonly server: ServerLoadResults | null;
+  }[];
 }
+
+/** A part of the bench run alone: the in-process rows, or the end-to-end server rows. */
+export type BenchPart = "library" | "server";
 
 /** Options of one bench run. */
 export interface BenchOptions {
   readonly scale: Scale;
   readonly engines: readonly EngineName[];
   readonly serverUrl: string | undefined;
+  readonly only?: BenchPart | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -37,7 +47,18 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     try {
       const generationMs = await generateDataset(engine.raw, options.scale);
       options.log?.(`${name}: generated in ${(generationMs / 1000).toFixed(1)} s; measuring…`);
-      results.push({ engine: name, generationMs, ...(await runOperations(engine, options.scale)) });
+      const library = options.only === "server" ? null : await runOperations(engine, options.scale);
+      const server =
+        name === "postgres" && options.only !== "library"
+          ? await runServerLoad(engine, options.scale, options.log)
+          : null;
+      results.push({
+        engine: name,
+        generationMs,
+        operations: library?.operations ?? [],
+        memory: library?.memory ?? null,
+        server,
+      });
     } finally {
       await engine.dispose();
     }
@@ -60,12 +81,22 @@ const parseArgs = (argv: readonly string[]) => {
   const flag = (name: string) => argv.includes(name);
   const engineAt = argv.indexOf("--engine");
   const engineArg = engineAt >= 0 ? argv[engineAt + 1] : undefined;
+  const onlyAt = argv.indexOf("--only");
+  const onlyArg = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  if (onlyArg !== undefined && onlyArg !== "library" && onlyArg !== "server") {
+    throw new Error(`--only must be library or server (got ${onlyArg})`);
+  }
+  const only: BenchPart | undefined = onlyArg;
   let engines: EngineName[];
   if (engineArg === "pglite" || engineArg === "postgres") engines = [engineArg];
   else if (engineArg === "both") engines = ["pglite", "postgres"];
   else if (engineArg === undefined) engines = serverUrl ? ["pglite", "postgres"] : ["pglite"];
   else throw new Error(`--engine must be pglite, postgres or both (got ${engineArg})`);
+  // The server rows run on PostgreSQL only.
+  if (only === "server") engines = engines.filter((engine) => engine === "postgres");
+  if (only === "server" && engines.length === 0) engines = ["postgres"];
   return {
+    only,
     scale: flag("--quick") ? QUICK_SCALE : flag("--mid") ? MID_SCALE : DEFAULT_SCALE,
     json: flag("--json"),
     engines,
@@ -94,7 +125,16 @@ const runIsolated = async (
   for (const engine of args.engines) {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, script, "--engine", engine, "--json", "--child", ...scaleFlag],
+      [
+        ...process.execArgv,
+        script,
+        "--engine",
+        engine,
+        "--json",
+        "--child",
+        ...scaleFlag,
+        ...(args.only === undefined ? [] : ["--only", args.only]),
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

@@ -18,6 +18,7 @@ import { Either, ManagedRuntime } from "effect";
 import { FIXTURE, idSql, rowIdsOf, type Scale } from "./dataset.js";
 import type { BenchEngine, EngineName } from "./engine.js";
 import { peakRssAbove, runConcurrently, type Summary, summarise, timed } from "./measure.js";
+import { PANEL_SQL, RAW_APPLY_SQL } from "./raw-sql.js";
 
 /** One operation timed on both paths in the same run. */
 export interface OperationResult {
@@ -241,20 +242,6 @@ const exportRow = async (ctx: Context, conversationId: string): Promise<Operatio
   );
 };
 
-const PANEL_SQL = [
-  `select cv.*, i.*, c.*, tm.*, m.name as assignee_name
-   from conversations cv
-   join identities i on i.team_id = cv.team_id and i.id = cv.identity_id
-   join customers c on c.team_id = cv.team_id and c.id = cv.customer_id
-   join teams tm on tm.id = cv.team_id
-   left join members m on m.team_id = cv.team_id and m.id = cv.assignee_id
-   where cv.team_id = $1 and cv.id = $2`,
-  `select t.id, t.name, ct.count from customer_tags ct
-   join tags t on t.team_id = ct.team_id and t.id = ct.tag_id
-   join conversations cv on cv.customer_id = ct.customer_id
-   where cv.team_id = $1 and cv.id = $2 and ct.count > 0 order by t.name`,
-];
-
 const panelRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
   const repeat = 50;
   let roundTrips = 0;
@@ -289,14 +276,6 @@ const panelRow = async (ctx: Context, conversationId: string): Promise<Operation
     { roundTrips, tags },
   );
 };
-
-// tags.uses follows from the application row by the schema's commit-time trigger, as it does
-// for the library.
-const RAW_APPLY_SQL = `with a as (
-    insert into tag_applications (id, team_id, customer_id, tag_id, applied_at, channel, conversation_id, method, member_id)
-    values (gen_random_uuid(), $1, $2, $3, now(), 'line', $4, 'manual', $5))
-  insert into customer_tags (team_id, customer_id, tag_id, count) values ($1, $2, $3, 1)
-  on conflict (customer_id, tag_id) do update set count = customer_tags.count + 1`;
 
 const CONCURRENCY = 20;
 

@@ -1,4 +1,5 @@
 import type { BenchReport } from "./main.js";
+import { P99_TARGET, type ServerLoadResults, THROUGHPUT_TARGET } from "./server-load/run.js";
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toFixed(3));
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -31,10 +32,12 @@ export const formatReport = (report: BenchReport): string => {
   lines.push("|---|---:|---|---|---:|---|");
   for (const e of report.engines) {
     const m = e.memory;
+    if (m === null) continue;
     lines.push(
       `| ${e.engine} | ${(e.generationMs / 1000).toFixed(1)} | ${m.largeRows} / ${m.smallRows} | ${m.largePeakMb.toFixed(1)} / ${m.smallPeakMb.toFixed(1)} | ${m.differenceMb.toFixed(1)} | ${m.differenceMb < m.targetMb ? "met" : "MISSED"} (<${m.targetMb} MB) |`,
     );
   }
+  for (const e of report.engines) if (e.server !== null) lines.push("", ...serverTable(e.server));
   lines.push("", "Facts checked in the run:");
   for (const e of report.engines) {
     for (const o of e.operations) {
@@ -43,6 +46,26 @@ export const formatReport = (report: BenchReport): string => {
         .join(", ");
       lines.push(`- ${e.engine} ${o.operation}: ${facts}. ${o.note}`);
     }
+    for (const r of e.server?.rows ?? []) {
+      const facts = Object.entries(r.facts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
+      lines.push(`- ${e.engine} server ${r.operation}: ${facts}.`);
+    }
   }
   return lines.join("\n");
 };
+
+const rate = (n: number) => n.toFixed(0);
+
+/** The end-to-end rows: requests/s and latency of the panel server against the baseline. */
+const serverTable = (server: ServerLoadResults): string[] => [
+  `Server end to end (PostgreSQL): the built \`customer-panel serve\` and a minimal node:http + pg server, one process each, pool ${server.poolSize}, ${server.connections} keep-alive connections (autocannon), ${server.seconds} s per run, median of ${server.rounds} run(s) per side; a credential look-up per request on both.`,
+  "",
+  "| operation | server req/s | baseline req/s | throughput ratio | server p50 / p99 ms | baseline p50 / p99 ms | p99 ratio | target |",
+  "|---|---:|---:|---:|---|---|---:|---|",
+  ...server.rows.map((r) => {
+    const met = r.throughputRatio >= THROUGHPUT_TARGET && r.p99Ratio <= P99_TARGET;
+    return `| ${r.operation} | ${rate(r.server.perSecond)} | ${rate(r.baseline.perSecond)} | ${r.throughputRatio.toFixed(2)} | ${r.server.p50} / ${r.server.p99} | ${r.baseline.p50} / ${r.baseline.p99} | ${r.p99Ratio.toFixed(2)} | ${met ? "met" : "MISSED"} (≥${THROUGHPUT_TARGET}×, p99 ≤${P99_TARGET}×) |`;
+  }),
+];

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expectedApplications, FIXTURE, QUICK_SCALE } from "../src/dataset.js";
 import type { EngineName } from "../src/engine.js";
 import { runBench } from "../src/main.js";
+import type { ServerLoadResults } from "../src/server-load/run.js";
 
 // The house rule: benchmarks measure performance; tests assert completeness and exact counts, never timing.
 const serverUrl = process.env.TEST_DATABASE_URL || undefined;
@@ -44,8 +45,54 @@ describe.each(engines)("pnpm bench --quick on %s", (engine) => {
     const apply = facts[`tags.apply x${QUICK_SCALE.applies}, 20 callers`];
     expect(apply?.applications).toBe(QUICK_SCALE.applies);
     expect(apply?.exactCounts).toBe(true);
-    expect(result.memory.largeRows).toBe(month);
-    expect(result.memory.smallRows).toBe(expectedApplications(QUICK_SCALE, 1));
+    expect(result.memory?.largeRows).toBe(month);
+    expect(result.memory?.smallRows).toBe(expectedApplications(QUICK_SCALE, 1));
     expect(FIXTURE.timeZone).toBe("Asia/Taipei");
+    // Issue 19 item 1: the server rows run on PostgreSQL only (checked below).
+    if (engine === "pglite") expect(result.server).toBeNull();
+    else expectServerRows(result.server);
+  });
+});
+
+/** Every end-to-end row measured both sides, with no failed request and exact writes. */
+const expectServerRows = (server: ServerLoadResults | null) => {
+  expect(server).not.toBeNull();
+  if (server === null) return;
+  expect(server.rows.map((r) => r.operation)).toEqual([
+    "panel.get",
+    "events.list (200 entries, page 50)",
+    "tags.apply (confirmed, distinct customers)",
+  ]);
+  expect(server.connections).toBe(50);
+  for (const r of server.rows) {
+    for (const side of [r.server, r.baseline]) {
+      expect(side.ok).toBeGreaterThan(0);
+      expect(side.perSecond).toBeGreaterThan(0);
+      expect(side.p50).toBeLessThanOrEqual(side.p99);
+    }
+    expect(Number.isFinite(r.throughputRatio)).toBe(true);
+    expect(Number.isFinite(r.p99Ratio)).toBe(true);
+    expect(r.facts.failed).toBe(0);
+  }
+  expect(server.rows[0]?.facts.checked).toBe(true);
+  expect(server.rows[1]?.facts.checked).toBe(true);
+  expect(server.rows[2]?.facts).toMatchObject({
+    distinctCustomers: true,
+    appliedEveryAnswer: true,
+  });
+};
+
+describe.runIf(serverUrl !== undefined)("pnpm bench --quick --only server", () => {
+  it("runs the end-to-end rows alone, on PostgreSQL, without the in-process rows", async () => {
+    const report = await runBench({
+      scale: QUICK_SCALE,
+      engines: ["postgres"],
+      serverUrl,
+      only: "server",
+    });
+    const [result] = report.engines;
+    expect(result?.operations).toEqual([]);
+    expect(result?.memory).toBeNull();
+    expectServerRows(result?.server ?? null);
   });
 });
