@@ -81,18 +81,3 @@ const expectServerRows = (server: ServerLoadResults | null) => {
     appliedEveryAnswer: true,
   });
 };
-
-describe.runIf(serverUrl !== undefined)("pnpm bench --quick --only server", () => {
-  it("runs the end-to-end rows alone, on PostgreSQL, without the in-process rows", async () => {
-    const report = await runBench({
-      scale: QUICK_SCALE,
-      engines: ["postgres"],
-      serverUrl,
-      only: "server",
-    });
-    const [result] = report.engines;
-    expect(result?.operations).toEqual([]);
-    expect(result?.memory).toBeNull();
-    expectServerRows(result?.server ?? null);
-  });
-});
