@@ -1,6 +1,7 @@
 import { Context, type Effect, type Either } from "effect";
 import type { TagRecordRow, TagStatsRow } from "./csv/tag-report-csv.js";
 import type { TranscriptMessage } from "./csv/transcript-csv.js";
+import type { XlsxWorkbook } from "./xlsx/xlsx-package.js";
 import type {
   ConversationBlocked,
   DomainError,
@@ -475,6 +476,8 @@ export interface EmailExportJob {
   readonly to: string;
   readonly requestedBy: Author;
   readonly requestedAt: Date;
+  /** The attachment's format; absent means CSV. */
+  readonly attachment?: "csv" | "xlsx";
 }
 
 /** The email export outbox: written in the request's transaction, delivered by a worker. */
@@ -490,12 +493,17 @@ export class ExportOutbox extends Context.Tag("customer-panel/ExportOutbox")<
   }
 >() {}
 
-/** An email with one CSV attachment. */
+/** An email's attachment: CSV text chunks (BOM first), or an XLSX workbook's parts to zip. */
+export type EmailAttachment =
+  | { readonly fileName: string; readonly content: AsyncIterable<string> }
+  | { readonly fileName: string; readonly workbook: XlsxWorkbook };
+
+/** An email with one export attached (CSV or XLSX). */
 export interface CsvEmail {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
-  readonly attachment: { readonly fileName: string; readonly content: AsyncIterable<string> };
+  readonly attachment: EmailAttachment;
   /**
    * A stable id of what the email carries (an email export's id): the same on every
    * attempt, so a mailer gives every attempt one Message-ID and a receiver can drop a
