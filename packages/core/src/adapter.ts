@@ -20,9 +20,6 @@ export {
   TRANSCRIPT_HEADER,
   type TranscriptMessage,
 } from "./csv/transcript-csv.js";
-// xlsx/*.ts — the same rows as XLSX workbooks (typed cells, team-local date-times)
-export { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "./xlsx/tag-report-xlsx.js";
-export { encodeTranscriptXlsx } from "./xlsx/transcript-xlsx.js";
 // ports.ts — the services the use cases require, and what only crosses a port
 export {
   ChangeFeed,
@@ -47,3 +44,6 @@ export {
   TagReports,
   Tags,
 } from "./ports.js";
+// xlsx/*.ts — the same rows as XLSX workbooks (typed cells, team-local date-times)
+export { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "./xlsx/tag-report-xlsx.js";
+export { encodeTranscriptXlsx } from "./xlsx/transcript-xlsx.js";

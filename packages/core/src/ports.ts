@@ -1,7 +1,6 @@
 import { Context, type Effect, type Either } from "effect";
 import type { TagRecordRow, TagStatsRow } from "./csv/tag-report-csv.js";
 import type { TranscriptMessage } from "./csv/transcript-csv.js";
-import type { XlsxWorkbook } from "./xlsx/xlsx-package.js";
 import type {
   ConversationBlocked,
   DomainError,
@@ -47,6 +46,7 @@ import type { InstantRange, TagFrequency } from "./rules/tag-frequency.js";
 import type { NormalisedTagName } from "./rules/tag-name.js";
 import type { SuggestionCandidate } from "./rules/tag-suggestions.js";
 import type { BoundConversation } from "./rules/website-member.js";
+import type { XlsxWorkbook } from "./xlsx/xlsx-package.js";
 
 /**
  * Ports: what the use cases need from the outside world, as Effect services.

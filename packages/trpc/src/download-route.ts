@@ -148,11 +148,19 @@ const programOf = (link: UsableDownloadLink) =>
     const xlsx = request.format === "xlsx";
     switch (request.kind) {
       case "tagStats": {
-        if (xlsx) return { file: xlsxFile((yield* tagReportStatsXlsx(actor, request)).workbook), complete: null };
+        if (xlsx)
+          return {
+            file: xlsxFile((yield* tagReportStatsXlsx(actor, request)).workbook),
+            complete: null,
+          };
         return { file: csvFile((yield* tagReportStats(actor, request)).chunks), complete: null };
       }
       case "tagRecords": {
-        if (xlsx) return { file: xlsxFile((yield* tagReportRecordsXlsx(actor, request)).workbook), complete: null };
+        if (xlsx)
+          return {
+            file: xlsxFile((yield* tagReportRecordsXlsx(actor, request)).workbook),
+            complete: null,
+          };
         return { file: csvFile((yield* tagReportRecords(actor, request)).chunks), complete: null };
       }
       case "conversation": {

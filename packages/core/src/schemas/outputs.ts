@@ -72,7 +72,11 @@ export const ConversationEventOutput = z.discriminatedUnion("type", [
   }),
   z.strictObject({ ...eventBase, type: z.literal("blocked") }),
   z.strictObject({ ...eventBase, type: z.literal("unblocked") }),
-  z.strictObject({ ...eventBase, type: z.literal("exported"), format: z.enum(["csv", "xlsx", "email"]) }),
+  z.strictObject({
+    ...eventBase,
+    type: z.literal("exported"),
+    format: z.enum(["csv", "xlsx", "email"]),
+  }),
   z.strictObject({ ...eventBase, type: z.literal("omo_unbound") }),
 ]);
 

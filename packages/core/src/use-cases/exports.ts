@@ -1,6 +1,5 @@
 import { Clock, Effect, Either } from "effect";
 import { encodeTranscriptCsv, transcriptFileName } from "../csv/transcript-csv.js";
-import { encodeTranscriptXlsx } from "../xlsx/transcript-xlsx.js";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId } from "../domain/ids.js";
 import type { MemberActor } from "../domain/model.js";
@@ -15,6 +14,7 @@ import {
   PanelReader,
 } from "../ports.js";
 import { ordersSince } from "../rules/orders-visibility.js";
+import { encodeTranscriptXlsx } from "../xlsx/transcript-xlsx.js";
 import { capabilityInputOf, requireAction, requireCapability, teamOf } from "./authorize.js";
 
 /**

@@ -4,11 +4,11 @@ import {
   encodeTagStatsCsv,
   tagReportFileName,
 } from "../csv/tag-report-csv.js";
-import { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "../xlsx/tag-report-xlsx.js";
-import type { XlsxWorkbook } from "../xlsx/xlsx-package.js";
 import type { MemberActor } from "../domain/model.js";
 import { TagReports } from "../ports.js";
 import { decideReportWindow, type ReportWindow } from "../rules/report-window.js";
+import { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "../xlsx/tag-report-xlsx.js";
+import type { XlsxWorkbook } from "../xlsx/xlsx-package.js";
 import { requireAction, teamOf } from "./authorize.js";
 
 /** A CSV file to stream to the caller: nothing is read until `chunks` is iterated. */

@@ -7,7 +7,12 @@ import {
   type TagStatsRow,
 } from "../csv/tag-report-csv.js";
 import { dateTimeCell, numberCell, stringCell } from "./xlsx-cells.js";
-import { encodeSheetXml, type XlsxColumn, type XlsxWorkbook, xlsxWorkbook } from "./xlsx-package.js";
+import {
+  encodeSheetXml,
+  type XlsxColumn,
+  type XlsxWorkbook,
+  xlsxWorkbook,
+} from "./xlsx-package.js";
 
 type Rows<T> = AsyncIterable<T> | Iterable<T>;
 

@@ -24,7 +24,8 @@ export interface XlsxWorkbook {
 }
 
 /** The media type of an XLSX file. */
-export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const XLSX_CONTENT_TYPE =
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Rows per chunk of sheet XML. */
 const CHUNK_ROWS = 500;

@@ -4,9 +4,10 @@ import { toWellFormed } from "../csv/csv-encoding.js";
 // than tab, LF and CR, and the two non-characters U+FFFE and U+FFFF.
 const XML_ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 
-// SpreadsheetML reads `_xHHHH_` inside text as an escaped character (ECMA-376 ST_Xstring), so a
+// SpreadsheetML reads `_xHHHH_` inside text as an escaped character (ECMA-376 ST_Xstring; readers
+// take `_XHHHH_` too), so a
 // literal one in user text gets its `_` escaped as `_x005F_`.
-const ESCAPE_LOOKALIKE = /_(?=x[0-9A-Fa-f]{4}_)/g;
+const ESCAPE_LOOKALIKE = /_(?=[xX][0-9A-Fa-f]{4}_)/g;
 
 // Text none of the rules touch: no markup character, no CR, no control, no surrogate, no `_x`.
 const PLAIN = /^[^&<>\r\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF_]*$/;
