@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { libreOfficeToCsv } from "./fixtures/libreoffice.js";
-import { seedWorld, startTestServer, type TestServer, type World } from "./harness.js";
+import { errorOf, seedWorld, startTestServer, type TestServer, type World } from "./harness.js";
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -109,6 +109,25 @@ describe.each(engines)("XLSX exports read back by LibreOffice on $name", (engine
     await handle?.dispose();
   });
 
+  it("L8, X1 the XLSX format has the CSV's gates: refused before any link is made", async () => {
+    const supervisor = server.client(world.teamA.members.supervisor.secret);
+    const refused = await errorOf(
+      supervisor.conversations.export.mutate({ conversationId, format: "xlsx" }),
+    );
+    expect(refused.data).toMatchObject({ domainCode: "ROLE_NOT_ALLOWED" });
+    const agent = server.client(world.teamA.members.cs_agent.secret);
+    const stats = await errorOf(
+      agent.tagReports.stats.query({ from: "2026-11-01", to: "2026-11-01", format: "xlsx" }),
+    );
+    expect(stats.data).toMatchObject({ domainCode: "ROLE_NOT_ALLOWED" });
+    const tooLong = await errorOf(
+      server
+        .client(world.teamA.members.admin.secret)
+        .tagReports.records.query({ from: "2026-10-01", to: "2026-10-31", format: "xlsx" }),
+    );
+    expect(tooLong.data).toMatchObject({ domainCode: "REPORT_RANGE_TOO_LONG" });
+  });
+
   it("stats, records and the transcript as XLSX: every cell LibreOffice reads equals the CSV export's cell", async () => {
     const admin = server.client(world.teamA.members.admin.secret);
     const window = { from: "2026-10-31", to: "2026-11-02" };
@@ -166,6 +185,12 @@ describe.each(engines)("XLSX exports read back by LibreOffice on $name", (engine
         text,
       ).toBe(true);
     }
+    // L7: the XLSX download is recorded as the CSV one is (after its last byte).
+    const log = await admin.events.list.query({ conversationId, limit: 50 });
+    expect(log.events.flatMap((e) => (e.type === "exported" ? [e.format] : [])).sort()).toEqual([
+      "csv",
+      "xlsx",
+    ]);
     const records = csvCells(read.get("records")?.get(sheets.records) ?? "");
     expect(
       records

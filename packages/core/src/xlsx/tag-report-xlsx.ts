@@ -6,7 +6,7 @@ import {
   type TagRecordRow,
   type TagStatsRow,
 } from "../csv/tag-report-csv.js";
-import { dateTimeCell, numberCell, stringCell } from "./xlsx-cells.js";
+import { dateTimeCell, numberCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
 import {
   encodeSheetXml,
   type XlsxColumn,
@@ -65,6 +65,11 @@ export function encodeTagRecordsXlsx(
   timeZone: string,
 ): XlsxWorkbook {
   const clock = new ExportClock(timeZone);
+  const tagCell = repeatingStringCells(256);
+  const channelCell = repeatingStringCells();
+  const methodCell = repeatingStringCells();
+  const memberCell = repeatingStringCells();
+  const offsetCell = repeatingStringCells();
   return xlsxWorkbook(
     TAG_RECORDS_SHEET,
     encodeSheetXml(
@@ -74,11 +79,11 @@ export function encodeTagRecordsXlsx(
         dateTimeCell(clock.wallClockMillis(row.appliedAt), () => clock.time(row.appliedAt)) +
         stringCell(row.customerId) +
         stringCell(row.customerName) +
-        stringCell(row.tagName) +
-        stringCell(row.channel) +
-        stringCell(row.method) +
-        stringCell(row.memberName) +
-        stringCell(clock.utcOffset(row.appliedAt)),
+        tagCell(row.tagName) +
+        channelCell(row.channel) +
+        methodCell(row.method) +
+        memberCell(row.memberName) +
+        offsetCell(clock.utcOffset(row.appliedAt)),
     ),
   );
 }

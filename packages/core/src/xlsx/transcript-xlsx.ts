@@ -1,7 +1,7 @@
 import type { Batches } from "../csv/csv-encoding.js";
 import { ExportClock } from "../csv/export-clock.js";
 import { TRANSCRIPT_HEADER, type TranscriptMessage } from "../csv/transcript-csv.js";
-import { dateTimeCell, stringCell } from "./xlsx-cells.js";
+import { dateTimeCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
 import { encodeSheetXml, type XlsxWorkbook, xlsxWorkbook } from "./xlsx-package.js";
 
 /** Column widths (characters), in {@link TRANSCRIPT_HEADER} order: the message text gets room. */
@@ -19,6 +19,9 @@ export function encodeTranscriptXlsx(
   timeZone: string,
 ): XlsxWorkbook {
   const clock = new ExportClock(timeZone);
+  const senderCell = repeatingStringCells();
+  const nameCell = repeatingStringCells();
+  const offsetCell = repeatingStringCells();
   return xlsxWorkbook(
     TRANSCRIPT_SHEET,
     encodeSheetXml(
@@ -26,10 +29,10 @@ export function encodeTranscriptXlsx(
       batches,
       (m) =>
         dateTimeCell(clock.wallClockMillis(m.sentAt), () => clock.time(m.sentAt)) +
-        stringCell(m.sender) +
-        stringCell(m.sender === "agent" ? m.agentName : null) +
+        senderCell(m.sender) +
+        nameCell(m.sender === "agent" ? m.agentName : null) +
         stringCell(m.content) +
-        stringCell(clock.utcOffset(m.sentAt)),
+        offsetCell(clock.utcOffset(m.sentAt)),
     ),
   );
 }

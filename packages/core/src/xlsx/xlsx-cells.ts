@@ -21,6 +21,23 @@ export function stringCell(text: string | null): string {
   return `<c t="inlineStr"><is>${textElement(text)}</is></c>`;
 }
 
+/**
+ * {@link stringCell} for a column whose values repeat (a sender type, a channel, a member's name,
+ * an offset): each distinct value is written once and remembered, up to `limit` values. One per
+ * column per export, as the CSV's `repeatingCells`.
+ */
+export const repeatingStringCells = (limit = 64): ((text: string | null) => string) => {
+  const cells = new Map<string, string>();
+  return (text) => {
+    if (text === null) return EMPTY_CELL;
+    const known = cells.get(text);
+    if (known !== undefined) return known;
+    const cell = stringCell(text);
+    if (cells.size < limit) cells.set(text, cell);
+    return cell;
+  };
+};
+
 /** A bold header cell. */
 export function headerCell(text: string): string {
   return `<c t="inlineStr" s="${XLSX_STYLE.header}"><is>${textElement(text)}</is></c>`;

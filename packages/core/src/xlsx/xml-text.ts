@@ -12,8 +12,13 @@ const ESCAPE_LOOKALIKE = /_(?=[xX][0-9A-Fa-f]{4}_)/g;
 // Text none of the rules touch: no markup character, no CR, no control, no surrogate, no `_x`.
 const PLAIN = /^[^&<>\r\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF_]*$/;
 
-// Leading or trailing white space, or a tab or line break anywhere: kept only with xml:space.
-const NEEDS_PRESERVE = /^\s|\s$|[\t\n\r]/;
+// XML white space (space, tab, LF, CR) leading or trailing, or a tab or line break anywhere:
+// kept only with xml:space="preserve".
+const NEEDS_PRESERVE = /^[ \t\n\r]|[ \t\n\r]$|[\t\n\r]/;
+
+// The common cell in one search: no control character at all, no markup, no surrogate, no `_`.
+const SIMPLE = /^[^&<>\0-\x1F\uD800-\uDFFF\uFFFE\uFFFF_]*$/;
+const SPACE = 0x20;
 
 /**
  * Text as SpreadsheetML character data. What XML can not carry becomes U+FFFD — lone
@@ -34,6 +39,13 @@ export function xmlText(text: string): string {
 
 /** The `<t>` element of an inline string, with `xml:space="preserve"` only where white space needs it. */
 export function textElement(text: string): string {
+  if (
+    SIMPLE.test(text) &&
+    text.charCodeAt(0) !== SPACE &&
+    text.charCodeAt(text.length - 1) !== SPACE
+  ) {
+    return `<t>${text}</t>`;
+  }
   return NEEDS_PRESERVE.test(text)
     ? `<t xml:space="preserve">${xmlText(text)}</t>`
     : `<t>${xmlText(text)}</t>`;
