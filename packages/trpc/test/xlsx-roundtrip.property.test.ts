@@ -8,6 +8,7 @@ import { zipWorkbook } from "../src/xlsx-zip.js";
 // in the CSV) and the control characters XML 1.0 forbids. Everything else is written exactly
 // (a CR as `&#13;`); readers show a cell's CR LF as one line break, LF (SheetJS on purpose, as
 // LibreOffice does), and keep a lone CR.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const XML_ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const carried = (text: string) =>

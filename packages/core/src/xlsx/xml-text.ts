@@ -2,6 +2,7 @@ import { toWellFormed } from "../csv/csv-encoding.js";
 
 // XML 1.0 forbids these code points outright, even as character references: C0 controls other
 // than tab, LF and CR, and the two non-characters U+FFFE and U+FFFF.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const XML_ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 
 // SpreadsheetML reads `_xHHHH_` inside text as an escaped character (ECMA-376 ST_Xstring; readers
@@ -10,6 +11,7 @@ const XML_ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 const ESCAPE_LOOKALIKE = /_(?=[xX][0-9A-Fa-f]{4}_)/g;
 
 // Text none of the rules touch: no markup character, no CR, no control, no surrogate, no `_x`.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const PLAIN = /^[^&<>\r\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF_]*$/;
 
 // XML white space (space, tab, LF, CR) leading or trailing, or a tab or line break anywhere:
@@ -17,6 +19,7 @@ const PLAIN = /^[^&<>\r\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF_]*$/;
 const NEEDS_PRESERVE = /^[ \t\n\r]|[ \t\n\r]$|[\t\n\r]/;
 
 // The common cell in one search: no control character at all, no markup, no surrogate, no `_`.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const SIMPLE = /^[^&<>\0-\x1F\uD800-\uDFFF\uFFFE\uFFFF_]*$/;
 const SPACE = 0x20;
 
