@@ -1,3 +1,4 @@
+import type { MemberActor, MemberId, TeamId } from "@customer-panel/core";
 import type { RawQuery } from "./engine.js";
 
 /** How much data a run generates. */
@@ -75,6 +76,16 @@ export const FIXTURE = {
   /** A 1-day window: applications on day offset 1. */
   day: { from: "2025-06-30", to: "2025-06-30" },
 } as const;
+
+/** The fixture team's admin, as the use cases see the caller. */
+export const FIXTURE_ADMIN: MemberActor = {
+  kind: "member",
+  teamId: FIXTURE.teamId as TeamId,
+  memberId: FIXTURE.adminId as MemberId,
+  name: "管理員",
+  role: "admin",
+  client: "web",
+};
 
 /** Deterministic id of the i-th row of a kind (1-based), the same on both engines. */
 export const idSql = (kind: string, index: string): string => `md5('${kind}:' || ${index})::uuid`;

@@ -5,6 +5,7 @@ import { type EngineName, openEngine } from "./engine.js";
 import { type MemoryResult, type OperationResult, runOperations } from "./operations.js";
 import { formatReport } from "./report-table.js";
 import { runServerLoad, type ServerLoadResults } from "./server-load/run.js";
+import type { XlsxResults } from "./xlsx-exports.js";
 
 /** What `pnpm bench` measured, as `--json` prints it. */
 export interface BenchReport {
@@ -21,6 +22,8 @@ export interface BenchReport {
     /** The in-process rows (empty with `--only server`). */
     readonly operations: readonly OperationResult[];
     readonly memory: MemoryResult | null;
+    /** XLSX against CSV of the same rows (issue 20); null with `--only server`. */
+    readonly xlsx: XlsxResults | null;
     /** The end-to-end rows: PostgreSQL only, null on PGlite and with `--only library`. */
     readonly server: ServerLoadResults | null;
   }[];
@@ -57,6 +60,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
         generationMs,
         operations: library?.operations ?? [],
         memory: library?.memory ?? null,
+        xlsx: library?.xlsx ?? null,
         server,
       });
     } finally {

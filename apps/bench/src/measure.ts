@@ -55,3 +55,41 @@ export const runConcurrently = async <T>(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 };
+
+/**
+ * Times two paths in turn, `rounds` times each. Library first in odd rounds, baseline first in
+ * even ones, so warm-up favours neither. A read-only operation first runs once on each path
+ * untimed (JIT, plan and buffer cache warm); `tags.apply` writes per round and skips that.
+ */
+export const alternate = async (
+  rounds: number,
+  library: (round: number) => Promise<unknown>,
+  baseline: (round: number) => Promise<unknown>,
+  options: { readonly warmUp?: boolean } = { warmUp: true },
+) => {
+  const lib: number[] = [];
+  const raw: number[] = [];
+  if (options.warmUp === true) {
+    await library(0);
+    await baseline(0);
+  }
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      lib.push(await timed(() => library(round)));
+      raw.push(await timed(() => baseline(round)));
+    } else {
+      raw.push(await timed(() => baseline(round)));
+      lib.push(await timed(() => library(round)));
+    }
+  }
+  return { library: summarise(lib), baseline: summarise(raw) };
+};
+
+/** UTF-8 bytes of text chunks, or the length of byte chunks, read to the end. */
+export const bytesOf = async (chunks: AsyncIterable<string | Uint8Array>): Promise<number> => {
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
+  }
+  return bytes;
+};

@@ -15,10 +15,11 @@ import {
 import { type DatabasePorts, databaseLayer, rowExportFor } from "@customer-panel/db";
 import { runUseCase } from "@customer-panel/trpc";
 import { Either, ManagedRuntime } from "effect";
-import { FIXTURE, idSql, rowIdsOf, type Scale } from "./dataset.js";
+import { FIXTURE, FIXTURE_ADMIN, idSql, rowIdsOf, type Scale } from "./dataset.js";
 import type { BenchEngine, EngineName } from "./engine.js";
-import { peakRssAbove, runConcurrently, type Summary, summarise, timed } from "./measure.js";
+import { alternate, bytesOf, peakRssAbove, runConcurrently, type Summary } from "./measure.js";
 import { PANEL_SQL, RAW_APPLY_SQL } from "./raw-sql.js";
+import { type XlsxResults, xlsxExports } from "./xlsx-exports.js";
 
 /** One operation timed on both paths in the same run. */
 export interface OperationResult {
@@ -50,47 +51,7 @@ export interface MemoryResult {
   readonly targetMb: number;
 }
 
-const actor: MemberActor = {
-  kind: "member",
-  teamId: FIXTURE.teamId as TeamId,
-  memberId: FIXTURE.adminId as MemberId,
-  name: "管理員",
-  role: "admin",
-  client: "web",
-};
-
-const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
-  let bytes = 0;
-  for await (const chunk of chunks) bytes += Buffer.byteLength(chunk);
-  return bytes;
-};
-
-// Library first in odd rounds, baseline first in even ones, so warm-up favours neither. A
-// read-only operation first runs once on each path untimed (JIT, plan and buffer cache warm);
-// `tags.apply` writes per round and skips that.
-const alternate = async (
-  rounds: number,
-  library: (round: number) => Promise<unknown>,
-  baseline: (round: number) => Promise<unknown>,
-  options: { readonly warmUp?: boolean } = { warmUp: true },
-) => {
-  const lib: number[] = [];
-  const raw: number[] = [];
-  if (options.warmUp === true) {
-    await library(0);
-    await baseline(0);
-  }
-  for (let round = 0; round < rounds; round++) {
-    if (round % 2 === 0) {
-      lib.push(await timed(() => library(round)));
-      raw.push(await timed(() => baseline(round)));
-    } else {
-      raw.push(await timed(() => baseline(round)));
-      lib.push(await timed(() => library(round)));
-    }
-  }
-  return { library: summarise(lib), baseline: summarise(raw) };
-};
+const actor = FIXTURE_ADMIN;
 
 const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name, a.channel, a.method, m.name as member_name
   from tag_applications a
@@ -130,7 +91,7 @@ const windowBounds = (w: { readonly from: string; readonly to: string }) => {
  * Everything a run of the operations needs. The library path runs each use case as the
  * tRPC router does: through `runUseCase` on one runtime whose ports are built once.
  */
-interface Context {
+export interface Context {
   readonly engine: BenchEngine;
   readonly scale: Scale;
   readonly runtime: ManagedRuntime.ManagedRuntime<DatabasePorts, never>;
@@ -429,6 +390,8 @@ const memoryOf = async (ctx: Context): Promise<MemoryResult> => {
 export interface EngineResults {
   readonly operations: readonly OperationResult[];
   readonly memory: MemoryResult;
+  /** XLSX exports against the CSV exports of the same rows (issue 20). */
+  readonly xlsx: XlsxResults;
 }
 
 // Every row of the report, in the order it prints.
@@ -459,9 +422,10 @@ const measureAll = async (ctx: Context): Promise<EngineResults> => {
       tags: scale.manyTags,
     }),
   );
+  const xlsx = await xlsxExports(ctx, big.id);
   // tags.apply last: it writes.
   operations.push(await applyRow(ctx));
-  return { operations, memory };
+  return { operations, memory, xlsx };
 };
 
 /** Runs every operation on a generated engine, library and baseline alternating. */

@@ -19,7 +19,7 @@ export const formatReport = (report: BenchReport): string => {
     "|---|---|---:|---:|---:|---|---|---|",
   ];
   for (const e of report.engines) {
-    for (const o of e.operations) {
+    for (const o of [...e.operations, ...(e.xlsx?.operations ?? [])]) {
       lines.push(
         `| ${pad(o.operation, 34)} | ${e.engine} | ${ms(o.library.median)} | ${ms(o.baseline.median)} | ${o.ratio.toFixed(2)} | ${ms(o.library.min)}–${ms(o.library.max)} | ${ms(o.baseline.min)}–${ms(o.baseline.max)} | ${verdictOf(o.ratio, o.targetRatio)} |`,
       );
@@ -27,20 +27,25 @@ export const formatReport = (report: BenchReport): string => {
   }
   lines.push(
     "",
-    "| engine | generation s | records rows 30d / 1d | peak RSS MB 30d / 1d | difference MB | target |",
+    "| engine | export | generation s | records rows 30d / 1d | peak RSS MB 30d / 1d | difference MB | target |",
   );
-  lines.push("|---|---:|---|---|---:|---|");
+  lines.push("|---|---|---:|---|---|---:|---|");
   for (const e of report.engines) {
-    const m = e.memory;
-    if (m === null) continue;
-    lines.push(
-      `| ${e.engine} | ${(e.generationMs / 1000).toFixed(1)} | ${m.largeRows} / ${m.smallRows} | ${m.largePeakMb.toFixed(1)} / ${m.smallPeakMb.toFixed(1)} | ${m.differenceMb.toFixed(1)} | ${m.differenceMb < m.targetMb ? "met" : "MISSED"} (<${m.targetMb} MB) |`,
-    );
+    if (e.memory === null) continue;
+    for (const [format, m] of [
+      ["CSV", e.memory],
+      ["XLSX", e.xlsx?.memory ?? null],
+    ] as const) {
+      if (m === null) continue;
+      lines.push(
+        `| ${e.engine} | ${format} | ${(e.generationMs / 1000).toFixed(1)} | ${m.largeRows} / ${m.smallRows} | ${m.largePeakMb.toFixed(1)} / ${m.smallPeakMb.toFixed(1)} | ${m.differenceMb.toFixed(1)} | ${m.differenceMb < m.targetMb ? "met" : "MISSED"} (<${m.targetMb} MB) |`,
+      );
+    }
   }
   for (const e of report.engines) if (e.server !== null) lines.push("", ...serverTable(e.server));
   lines.push("", "Facts checked in the run:");
   for (const e of report.engines) {
-    for (const o of e.operations) {
+    for (const o of [...e.operations, ...(e.xlsx?.operations ?? [])]) {
       const facts = Object.entries(o.facts)
         .map(([k, v]) => `${k}=${v}`)
         .join(", ");

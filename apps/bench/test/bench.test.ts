@@ -47,6 +47,20 @@ describe.each(engines)("pnpm bench --quick on %s", (engine) => {
     expect(apply?.exactCounts).toBe(true);
     expect(result.memory?.largeRows).toBe(month);
     expect(result.memory?.smallRows).toBe(expectedApplications(QUICK_SCALE, 1));
+    // Issue 20: XLSX against CSV of the same rows, and the XLSX export's memory.
+    expect(result.xlsx?.operations.map((o) => o.operation)).toEqual([
+      "tagReports.records 30d XLSX",
+      "conversations.export XLSX",
+    ]);
+    for (const o of result.xlsx?.operations ?? []) {
+      expect(Number.isFinite(o.ratio)).toBe(true);
+      expect(o.facts.xlsxBytes).toBeGreaterThan(0);
+    }
+    expect(result.xlsx?.operations[0]?.facts.csvBytes).toBe(
+      facts["tagReports.records 30d"]?.csvBytes,
+    );
+    expect(result.xlsx?.memory.largeRows).toBe(month);
+    expect(result.xlsx?.memory.smallRows).toBe(expectedApplications(QUICK_SCALE, 1));
     expect(FIXTURE.timeZone).toBe("Asia/Taipei");
     // Issue 19 item 1: the server rows run on PostgreSQL only (checked below).
     if (engine === "pglite") expect(result.server).toBeNull();

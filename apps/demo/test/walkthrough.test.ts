@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { read as readXlsx, utils } from "@e965/xlsx";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NEW_TAG } from "../src/scenarios/tag-scenarios.js";
@@ -44,6 +45,8 @@ const EXPECTED: readonly (readonly [id: string, outcome: string])[] = [
   ["tags.frequencyRange", "ok"],
   ["reports.stats", "ok"],
   ["reports.records", "ok"],
+  ["reports.statsXlsx", "ok"],
+  ["reports.recordsXlsx", "ok"],
   ["reports.tooLong", "REPORT_RANGE_TOO_LONG"],
   ["reports.agentRefused", "ROLE_NOT_ALLOWED"],
   ["bound.channels", "ok"],
@@ -64,6 +67,7 @@ const EXPECTED: readonly (readonly [id: string, outcome: string])[] = [
   ["presence.pushed", "ok"],
   ["presence.offline", "ok"],
   ["export.csv", "ok"],
+  ["export.xlsx", "ok"],
   ["export.email", "ok"],
   ["export.delivered", "ok"],
   ["export.lastTime", "ok"],
@@ -200,6 +204,37 @@ describe("walkthrough (pnpm demo) through the tRPC client: P1–P5, E1–E2, T2�
     expect(step("reports.tooLong").detail).toMatch(/^REPORT_RANGE_TOO_LONG: .*31/);
   });
 
+  it("writes the three exports as XLSX beside the CSV files: the same cells, typed", () => {
+    const sheet = (id: string) => {
+      const file = String(value(id).file);
+      expect(value(id).zip).toBe(true);
+      expect(existsSync(file) && dirname(file)).toBe(dirname(String(value("export.csv").file)));
+      const book = readXlsx(readFileSync(file));
+      const name = book.SheetNames[0] ?? "";
+      const ws = book.Sheets[name];
+      if (ws === undefined) throw new Error(`${id}: no sheet`);
+      return { name, rows: utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true }), ws };
+    };
+    const stats = sheet("reports.statsXlsx");
+    expect(stats.name).toBe("Tag statistics");
+    expect(stats.rows.find((row) => row[0] === "VIP")).toEqual(["VIP", 4, 3]);
+    const records = sheet("reports.recordsXlsx");
+    expect(records.name).toBe("Tag records");
+    expect(records.rows.length - 1).toBe(value("reports.records").rows);
+    const transcript = sheet("export.xlsx");
+    expect(transcript.name).toBe("Conversation transcript");
+    expect(transcript.rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
+    const csvRows = parse(readFileSync(String(value("export.csv").file), "utf8"), {
+      bom: true,
+    }) as string[][];
+    // Times are date-time cells shown as the CSV writes them; the text cells are the CSV's.
+    expect(transcript.ws.A2?.t).toBe("n");
+    expect(transcript.ws.A2?.w).toBe(csvRows[1]?.[0]);
+    expect(transcript.rows.slice(1).map((r) => r.slice(1))).toEqual(
+      csvRows.slice(1).map((r) => r.slice(1).map((cell) => (cell === "" ? undefined : cell))),
+    );
+  });
+
   it("L1–L4 lists bound channels to go to; orders of 90 days shown, hidden without binding or pixel", () => {
     expect(value("bound.channels")).toEqual({ channels: ["facebook", "line"] });
     expect(value("bound.goTo")).toEqual({ channel: "line", orders: 2 });
@@ -243,7 +278,7 @@ describe("walkthrough (pnpm demo) through the tRPC client: P1–P5, E1–E2, T2�
     expect((last.lastExportedAt as Date).getTime()).toBeGreaterThanOrEqual(
       (csv.lastExportedAt as Date).getTime(),
     );
-    expect(last.exportedEvents).toBe(2);
+    expect(last.exportedEvents).toBe(3);
   });
 
   it("L8 hides the export button for a supervisor and on the app, with the reason, and refuses the call", () => {

@@ -27,6 +27,7 @@ export {
   type ConversationUpdate,
   type CsvEmail,
   Directory,
+  type EmailAttachment,
   ExportOutbox,
   IdSource,
   type IncomingMessage,
@@ -43,3 +44,6 @@ export {
   TagReports,
   Tags,
 } from "./ports.js";
+// xlsx/*.ts — the same rows as XLSX workbooks (typed cells, team-local date-times)
+export { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "./xlsx/tag-report-xlsx.js";
+export { encodeTranscriptXlsx } from "./xlsx/transcript-xlsx.js";

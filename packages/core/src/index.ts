@@ -247,6 +247,7 @@ export {
   DeleteConversationInput,
   EventsListInput,
   ExportConversationInput,
+  ExportFileFormat,
   IdentityRef,
   IngestIdentityBoundInput,
   IngestMemberLoginInput,
@@ -318,6 +319,7 @@ export {
 export {
   deliverEmailExport,
   exportConversationCsv,
+  exportConversationXlsx,
   recordExportCompleted,
   requestEmailExport,
   sendEmailExport,
@@ -339,6 +341,19 @@ export { getPanel, type PanelCommerce, type PanelView, setPanelHidden } from "./
 // use-cases/profile.ts
 export { ingestMemberLogin, updateProfile } from "./use-cases/profile.js";
 // use-cases/tag-reports.ts
-export { type CsvDownload, tagReportRecords, tagReportStats } from "./use-cases/tag-reports.js";
+export {
+  type CsvDownload,
+  tagReportRecords,
+  tagReportRecordsXlsx,
+  tagReportStats,
+  tagReportStatsXlsx,
+  type XlsxDownload,
+} from "./use-cases/tag-reports.js";
 // use-cases/tags.ts
 export { applyTag, ingestTag, removeTag, suggestTags, tagFrequency } from "./use-cases/tags.js";
+// xlsx/xlsx-package.ts — an XLSX file as parts, for the adapter that zips them
+export {
+  XLSX_CONTENT_TYPE,
+  type XlsxPart,
+  type XlsxWorkbook,
+} from "./xlsx/xlsx-package.js";

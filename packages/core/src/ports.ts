@@ -46,6 +46,7 @@ import type { InstantRange, TagFrequency } from "./rules/tag-frequency.js";
 import type { NormalisedTagName } from "./rules/tag-name.js";
 import type { SuggestionCandidate } from "./rules/tag-suggestions.js";
 import type { BoundConversation } from "./rules/website-member.js";
+import type { XlsxWorkbook } from "./xlsx/xlsx-package.js";
 
 /**
  * Ports: what the use cases need from the outside world, as Effect services.
@@ -475,6 +476,8 @@ export interface EmailExportJob {
   readonly to: string;
   readonly requestedBy: Author;
   readonly requestedAt: Date;
+  /** The attachment's format; absent means CSV. */
+  readonly attachment?: "csv" | "xlsx";
 }
 
 /** The email export outbox: written in the request's transaction, delivered by a worker. */
@@ -490,12 +493,17 @@ export class ExportOutbox extends Context.Tag("customer-panel/ExportOutbox")<
   }
 >() {}
 
-/** An email with one CSV attachment. */
+/** An email's attachment: CSV text chunks (BOM first), or an XLSX workbook's parts to zip. */
+export type EmailAttachment =
+  | { readonly fileName: string; readonly content: AsyncIterable<string> }
+  | { readonly fileName: string; readonly workbook: XlsxWorkbook };
+
+/** An email with one export attached (CSV or XLSX). */
 export interface CsvEmail {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
-  readonly attachment: { readonly fileName: string; readonly content: AsyncIterable<string> };
+  readonly attachment: EmailAttachment;
   /**
    * A stable id of what the email carries (an email export's id): the same on every
    * attempt, so a mailer gives every attempt one Message-ID and a receiver can drop a

@@ -478,6 +478,8 @@ export const emailExports = pgTable(
     requestedByMemberId: uuid(),
     requestedByName: text(),
     requestedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    /** The attachment's format: `csv` or `xlsx` (issue 20). */
+    attachmentFormat: text().notNull().default("csv"),
     status: text().notNull().default("pending"),
     attempts: integer().notNull().default(0),
     /** A worker's claim: until then no other worker takes the job (one send per export). */
@@ -492,6 +494,7 @@ export const emailExports = pgTable(
     }).onDelete("cascade"),
     index("email_exports_pending_idx").on(t.status, t.requestedAt),
     check("email_exports_status_check", sql`${t.status} in ('pending','sent','failed')`),
+    check("email_exports_attachment_format_check", sql`${t.attachmentFormat} in ('csv','xlsx')`),
   ],
 );
 

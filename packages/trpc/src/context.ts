@@ -22,13 +22,14 @@ export interface AuthRequest {
  */
 export type Authenticate = (request: AuthRequest) => Promise<Actor | null>;
 
-/** What a signed download link stands for. */
-export type DownloadRequest =
+/** What a signed download link stands for; `format` absent means CSV (links stored before XLSX). */
+export type DownloadRequest = (
   | { readonly kind: "tagStats"; readonly from: string; readonly to: string }
   | { readonly kind: "tagRecords"; readonly from: string; readonly to: string }
-  | { readonly kind: "conversation"; readonly conversationId: ConversationId };
+  | { readonly kind: "conversation"; readonly conversationId: ConversationId }
+) & { readonly format?: "csv" | "xlsx" };
 
-/** A short-lived link to a CSV file, served beside the tRPC handler. */
+/** A short-lived link to a CSV or XLSX file, served beside the tRPC handler. */
 export interface DownloadLink {
   readonly url: string;
   readonly fileName: string;

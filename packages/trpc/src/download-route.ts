@@ -3,13 +3,18 @@ import {
   type Client,
   type CredentialId,
   exportConversationCsv,
+  exportConversationXlsx,
   isDomainError,
   type MemberActor,
   type MemberId,
   NotFound,
   type TeamId,
   tagReportRecords,
+  tagReportRecordsXlsx,
   tagReportStats,
+  tagReportStatsXlsx,
+  XLSX_CONTENT_TYPE,
+  type XlsxWorkbook,
 } from "@customer-panel/core";
 import { Directory } from "@customer-panel/core/adapter";
 import { type UsableDownloadLink, useDownloadLink } from "@customer-panel/db/repositories";
@@ -22,6 +27,7 @@ import { createDownloadSlots, type DownloadSlotOptions } from "./download-slots.
 import { failureOf, useCaseError } from "./errors.js";
 import { runUseCase } from "./runtime.js";
 import type { ExtraRoute } from "./server.js";
+import { zipWorkbook } from "./xlsx-zip.js";
 
 /** How one download ended, for logs and metrics. */
 export interface DownloadOutcome {
@@ -101,6 +107,24 @@ export const contentDisposition = (fileName: string): string => {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 };
 
+const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
+
+/** A file to stream: its media type and bytes (CSV text chunks, or a zipped workbook's buffers). */
+interface DownloadFile {
+  readonly contentType: string;
+  readonly chunks: AsyncIterable<string | Uint8Array>;
+}
+
+const csvFile = (chunks: AsyncIterable<string>): DownloadFile => ({
+  contentType: CSV_CONTENT_TYPE,
+  chunks,
+});
+
+const xlsxFile = (workbook: XlsxWorkbook): DownloadFile => ({
+  contentType: XLSX_CONTENT_TYPE,
+  chunks: zipWorkbook(workbook),
+});
+
 /**
  * The use case behind a link, run again with the member as they are now: a role,
  * feature or conversation removed since the link was made is honoured.
@@ -121,18 +145,31 @@ const programOf = (link: UsableDownloadLink) =>
       ...(link.credentialId !== null && { credentialId: link.credentialId as CredentialId }),
     };
     const request = link.request as DownloadRequest;
+    const xlsx = request.format === "xlsx";
     switch (request.kind) {
       case "tagStats": {
-        const download = yield* tagReportStats(actor, request);
-        return { chunks: download.chunks, complete: null };
+        if (xlsx)
+          return {
+            file: xlsxFile((yield* tagReportStatsXlsx(actor, request)).workbook),
+            complete: null,
+          };
+        return { file: csvFile((yield* tagReportStats(actor, request)).chunks), complete: null };
       }
       case "tagRecords": {
-        const download = yield* tagReportRecords(actor, request);
-        return { chunks: download.chunks, complete: null };
+        if (xlsx)
+          return {
+            file: xlsxFile((yield* tagReportRecordsXlsx(actor, request)).workbook),
+            complete: null,
+          };
+        return { file: csvFile((yield* tagReportRecords(actor, request)).chunks), complete: null };
       }
       case "conversation": {
+        if (xlsx) {
+          const download = yield* exportConversationXlsx(actor, request);
+          return { file: xlsxFile(download.workbook), complete: download.complete };
+        }
         const download = yield* exportConversationCsv(actor, request);
-        return { chunks: download.chunks, complete: download.complete };
+        return { file: csvFile(download.chunks), complete: download.complete };
       }
     }
   });
@@ -174,7 +211,7 @@ type Streamed = DownloadOutcome["outcome"];
  */
 const streamChunks = async (
   res: http.ServerResponse,
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<string | Uint8Array>,
   onError: (error: unknown) => void,
   stallTimeoutMs: number,
 ): Promise<Streamed> => {
@@ -185,7 +222,7 @@ const streamChunks = async (
   try {
     for await (const chunk of chunks) {
       if (closed || res.destroyed) break;
-      if (res.write(chunk, "utf8")) continue;
+      if (typeof chunk === "string" ? res.write(chunk, "utf8") : res.write(chunk)) continue;
       const drain = await drainedOrClosed(res, stallTimeoutMs);
       if (drain === "stalled") {
         // A client that reads nothing must not hold a connection of the pool.
@@ -210,7 +247,7 @@ const streamChunks = async (
  * and per-team bounds on concurrent downloads and, from its second use on, takes one export
  * of the team's limit (either refused → 429 with `Retry-After`, nothing consumed). It then
  * runs the export's use case again as the member is now (a domain refusal → its HTTP status
- * with `{ code, message }`) and streams the CSV with backpressure; a client that drains
+ * with `{ code, message }`) and streams the CSV or XLSX file with backpressure; a client that drains
  * nothing for the stall timeout is cut off. A conversation export is recorded (L7 last
  * export time) only after its last chunk was written.
  */
@@ -299,10 +336,10 @@ const serveLink = async (
   if (download === null) return;
   res.writeHead(200, {
     ...BASE_HEADERS,
-    "content-type": "text/csv; charset=utf-8",
+    "content-type": download.file.contentType,
     "content-disposition": contentDisposition(link.fileName),
   });
-  const outcome = await streamChunks(res, download.chunks, onError, stallTimeoutMs);
+  const outcome = await streamChunks(res, download.file.chunks, onError, stallTimeoutMs);
   const { complete } = download;
   if (outcome === "completed" && complete !== null) {
     await runUseCase(services.runtime, complete).catch((error: unknown) =>

@@ -41,6 +41,7 @@ export {
 export { failureOf, GENERIC_ERROR_MESSAGE, type PanelErrorData, TRPC_CODE_OF } from "./errors.js";
 export { type ExportWorker, type ExportWorkerOptions, startExportWorker } from "./export-worker.js";
 export {
+  attachmentBytes,
   type ClosableMailer,
   fileMailer,
   type MailerService,
@@ -59,3 +60,4 @@ export {
 } from "./server.js";
 export { createPanelServices, type PanelServiceParts } from "./services.js";
 export { createStreamAccess, type StreamAccessOptions } from "./stream-access.js";
+export { type ZipWorkbookOptions, zipWorkbook } from "./xlsx-zip.js";

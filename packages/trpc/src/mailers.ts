@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
-import type { CsvEmail, Mailer } from "@customer-panel/core/adapter";
+import { XLSX_CONTENT_TYPE } from "@customer-panel/core";
+import type { CsvEmail, EmailAttachment, Mailer } from "@customer-panel/core/adapter";
 import { type Context, Effect } from "effect";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import { zipWorkbook } from "./xlsx-zip.js";
 
 /** The Mailer port (core), as the host provides it. */
 export type MailerService = Context.Tag.Service<typeof Mailer>;
@@ -25,9 +27,13 @@ async function* utf8Buffers(chunks: AsyncIterable<string>): AsyncGenerator<Buffe
   for await (const chunk of chunks) yield Buffer.from(chunk, "utf8");
 }
 
-const collect = async (chunks: AsyncIterable<string>): Promise<Buffer> => {
+/** An attachment's bytes, streamed: the CSV's text as UTF-8, or the workbook zipped. */
+export const attachmentBytes = (attachment: EmailAttachment): AsyncIterable<Buffer> =>
+  "workbook" in attachment ? zipWorkbook(attachment.workbook) : utf8Buffers(attachment.content);
+
+const collect = async (chunks: AsyncIterable<Buffer>): Promise<Buffer> => {
   const parts: Buffer[] = [];
-  for await (const part of utf8Buffers(chunks)) parts.push(part);
+  for await (const part of chunks) parts.push(part);
   return Buffer.concat(parts);
 };
 
@@ -57,14 +63,18 @@ const messageOf = (from: string, email: CsvEmail, content: Buffer | Readable) =>
     subject: email.subject,
     text: email.text,
     attachments: [
-      // The text already starts with the BOM (R4): spreadsheets read the Chinese correctly.
-      { filename: basename(email.attachment.fileName), content, contentType: CSV_CONTENT_TYPE },
+      // A CSV's text already starts with the BOM (R4): spreadsheets read the Chinese correctly.
+      {
+        filename: basename(email.attachment.fileName),
+        content,
+        contentType: "workbook" in email.attachment ? XLSX_CONTENT_TYPE : CSV_CONTENT_TYPE,
+      },
     ],
   };
 };
 
 /**
- * Sends exports over SMTP with nodemailer. The CSV attachment is streamed from the
+ * Sends exports over SMTP with nodemailer. The CSV or XLSX attachment is streamed from the
  * transcript as the message is sent, so memory does not grow with the conversation.
  */
 export const smtpMailer = (
@@ -77,7 +87,7 @@ export const smtpMailer = (
       Effect.tryPromise({
         try: async () => {
           await transporter.sendMail(
-            messageOf(options.from, email, Readable.from(utf8Buffers(email.attachment.content))),
+            messageOf(options.from, email, Readable.from(attachmentBytes(email.attachment))),
           );
         },
         catch: asError,
@@ -88,7 +98,7 @@ export const smtpMailer = (
 
 /**
  * For the demo: writes each email as an RFC 822 `.eml` file (rendered by nodemailer) and
- * its CSV attachment beside it, in `dir`, instead of sending anything.
+ * its attachment (CSV or XLSX) beside it, in `dir`, instead of sending anything.
  */
 export const fileMailer = (
   dir: string,
@@ -101,11 +111,11 @@ export const fileMailer = (
       Effect.tryPromise({
         try: async () => {
           await mkdir(dir, { recursive: true });
-          const csv = await collect(email.attachment.content);
-          const info = await transporter.sendMail(messageOf(from, email, csv));
+          const file = await collect(attachmentBytes(email.attachment));
+          const info = await transporter.sendMail(messageOf(from, email, file));
           const stem = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`;
           await writeFile(join(dir, `${stem}.eml`), info.message as Buffer);
-          await writeFile(join(dir, `${stem}-${basename(email.attachment.fileName)}`), csv);
+          await writeFile(join(dir, `${stem}-${basename(email.attachment.fileName)}`), file);
         },
         catch: asError,
       }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EngineHandle, engines } from "@customer-panel/db/testing";
+import { read as readXlsx, utils } from "@e965/xlsx";
 import { Effect } from "effect";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -190,6 +191,44 @@ describe.each(engines)("L7 email exports through the outbox on $name", (engine) 
     // Sent once: the next run finds nothing to do.
     expect(await run.runOnce()).toBe(0);
     expect(smtp.received).toHaveLength(1);
+    expect(workerErrors).toEqual([]);
+  });
+
+  it("attachment xlsx: the worker sends the transcript as an XLSX attachment over SMTP", async () => {
+    const mailer = smtpMailer(
+      { host: "127.0.0.1", port: smtp.port, secure: false, ignoreTLS: true },
+      { from: "panel@example.com" },
+    );
+    const run = startWorker(mailer);
+    const { whatsapp } = world.teamA.conversations;
+    const before = smtp.received.length;
+    const queued = await admin().conversations.export.mutate({
+      conversationId: whatsapp.conversationId,
+      format: "email",
+      to: "boss@example.com",
+      attachment: "xlsx",
+    });
+    expect(queued).toMatchObject({ format: "email", status: "queued" });
+    const [stored] = await rowsOf(
+      server,
+      "select attachment_format from email_exports order by requested_at desc limit 1",
+    );
+    expect(stored).toEqual({ attachment_format: "xlsx" });
+    expect(await run.runOnce()).toBe(1);
+    expect(smtp.received).toHaveLength(before + 1);
+    const parsed = await simpleParser(smtp.received.at(-1)?.raw ?? Buffer.alloc(0));
+    const [attachment] = parsed.attachments;
+    expect(attachment?.filename).toMatch(/^conversation-.+\.xlsx$/);
+    expect(attachment?.contentType).toBe(
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
+    const book = readXlsx(attachment?.content ?? Buffer.alloc(0));
+    const sheet = book.Sheets["Conversation transcript"];
+    if (sheet === undefined) throw new Error("no transcript sheet");
+    const rows = utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true });
+    expect(rows[0]).toEqual(["time", "sender_type", "name", "content", "utc_offset"]);
+    expect(rows.map((r) => r[3])).toContain("你好，我想查詢訂單");
+    expect(await lastExport(whatsapp.conversationId)).toBeInstanceOf(Date);
     expect(workerErrors).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { EventSource } from "eventsource";
 import superjson from "superjson";
 import {
   type AppRouter,
+  attachmentBytes,
   authenticateWithCredentials,
   type ChangeStream,
   createPanelServices,
@@ -36,7 +37,10 @@ export interface KeptEmail {
   readonly to: string;
   readonly subject: string;
   readonly fileName: string;
+  /** The CSV attachment's text ("" for an XLSX one). */
   readonly csv: string;
+  /** The attachment's bytes (a CSV's UTF-8, or the XLSX file). */
+  readonly bytes: Buffer;
 }
 
 /** Options of {@link startTestServer}. */
@@ -98,13 +102,15 @@ const noChanges: ChangeStream = {
 const memoryMailer = (kept: KeptEmail[]): MailerService => ({
   send: (email: CsvEmail) =>
     Effect.promise(async () => {
-      let csv = "";
-      for await (const chunk of email.attachment.content) csv += chunk;
+      const parts: Buffer[] = [];
+      for await (const part of attachmentBytes(email.attachment)) parts.push(part);
+      const bytes = Buffer.concat(parts);
       kept.push({
         to: email.to,
         subject: email.subject,
         fileName: email.attachment.fileName,
-        csv,
+        csv: "workbook" in email.attachment ? "" : bytes.toString("utf8"),
+        bytes,
       });
     }),
 });

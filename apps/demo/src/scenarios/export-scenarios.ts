@@ -9,7 +9,7 @@ export const EXPORT_EMAIL_TO = "chen.yijun@sunny-select.example.tw";
 
 const emlFiles = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith(".eml"));
 
-/** L7–L8: CSV and email exports by the admin; the button hidden for others and on the app. */
+/** L7–L8: CSV, XLSX and email exports by the admin; the button hidden for others and on the app. */
 export const conversationExport = async (stage: Stage) => {
   const { t, cast, world, host, outputDir } = stage;
   const lin = world.sunny.conversations.linWhatsapp;
@@ -41,6 +41,28 @@ export const conversationExport = async (stage: Stage) => {
         file.bom && lastExportedAt !== null,
         "no BOM, or the export was not recorded",
       ),
+    }),
+  );
+  await t.run(
+    { id: "export.xlsx", who: admin.who, what: `匯出對話 XLSX（${lin.customerName}，WhatsApp）` },
+    async () => {
+      const link = await admin.client.conversations.export.mutate({
+        conversationId,
+        format: "xlsx",
+      });
+      if (link.format !== "xlsx") throw new Error("asked for an XLSX, got something else");
+      const file = await download(stage, link);
+      // L7: recorded as for the CSV, once the last byte left the server.
+      await eventually(async () => {
+        const log = await admin.client.events.list.query({ conversationId, limit: 50 });
+        return log.events.some((e) => e.type === "exported" && e.format === "xlsx");
+      });
+      return file;
+    },
+    (file) => ({
+      detail: `${file.shown}（XLSX，${file.bytes} bytes）`,
+      value: { file: file.path, zip: file.zip },
+      problem: unless(file.zip, "the XLSX is not a ZIP package"),
     }),
   );
   const emlBefore = await emlFiles(outputDir);

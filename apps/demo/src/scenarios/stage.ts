@@ -82,7 +82,7 @@ export const eventLine = (
       case "unblocked":
         return "解除封鎖（狀態功能：有效 開啟）";
       case "exported":
-        return `導出對話（${event.format === "csv" ? "CSV" : "Email"}）`;
+        return `導出對話（${event.format === "email" ? "Email" : event.format.toUpperCase()}）`;
       case "omo_unbound":
         return "解除 OMO 綁定";
     }
@@ -122,8 +122,12 @@ export interface Downloaded {
   readonly text: string;
   /** The file starts with the UTF-8 byte-order mark (R4). */
   readonly bom: boolean;
-  /** Data rows (lines after the header). */
+  /** Data rows (lines after the header; meaningful for a CSV only). */
   readonly rows: number;
+  /** The file's size in bytes. */
+  readonly bytes: number;
+  /** The file is a ZIP package (an XLSX starts with `PK\x03\x04`). */
+  readonly zip: boolean;
 }
 
 /**
@@ -149,5 +153,7 @@ export const download = async (
     text,
     bom: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
     rows: Math.max(0, lines.length - 1),
+    bytes: bytes.length,
+    zip: bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
   };
 };

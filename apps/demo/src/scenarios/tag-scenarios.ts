@@ -101,13 +101,19 @@ export const tagging = async ({ t, cast, world }: Stage) => {
   );
 };
 
+const savedWorkbook = (file: Downloaded) => ({
+  detail: `${file.shown}（XLSX，${file.bytes} bytes）`,
+  value: { file: file.path, zip: file.zip },
+  problem: unless(file.zip, "the XLSX is not a ZIP package"),
+});
+
 const savedReport = (file: Downloaded) => ({
   detail: `${file.shown}（${file.rows} 列，UTF-8 BOM${file.bom ? "" : " 缺少"}）`,
   value: { file: file.path, bom: file.bom, rows: file.rows },
   problem: unless(file.bom, "the CSV has no byte-order mark"),
 });
 
-/** R1–R4: 30-day tag reports as CSV files; 31 days are refused, never cut short. */
+/** R1–R4: 30-day tag reports as CSV and XLSX files; 31 days are refused, never cut short. */
 export const tagReports = async (stage: Stage) => {
   const { t, cast } = stage;
   const manager = cast.csManager;
@@ -131,6 +137,18 @@ export const tagReports = async (stage: Stage) => {
     async () => download(stage, await manager.client.tagReports.records.query(month)),
     savedReport,
   );
+  for (const kind of ["stats", "records"] as const) {
+    await t.run(
+      {
+        id: `reports.${kind}Xlsx`,
+        who: manager.who,
+        what: `匯出${kind === "stats" ? "貼標統計數據" : "貼標逐筆紀錄"} XLSX ${month.from} ～ ${month.to}`,
+      },
+      async () =>
+        download(stage, await manager.client.tagReports[kind].query({ ...month, format: "xlsx" })),
+      savedWorkbook,
+    );
+  }
   const tooLong = lastDays(31);
   await t.run(
     {

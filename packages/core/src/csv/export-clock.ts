@@ -74,6 +74,17 @@ export class ExportClock {
     return wallClockText(wallClockIn(this.formatter, t));
   }
 
+  /**
+   * `at` on the zone's clock, to the whole second (as {@link time} writes it), as the
+   * milliseconds of the UTC date that shows the same wall time: what an XLSX date-time holds.
+   */
+  wallClockMillis(at: Date): number {
+    const t = at.getTime();
+    const offset = Number.isFinite(t) ? this.hourOffset(t) : null;
+    if (offset !== null) return Math.floor((t + offset) / 1000) * 1000;
+    return wallClockAsUtc(this.formatter, t);
+  }
+
   /** The zone's UTC offset at `at`, as `+08:00` (`-00:44:30` when it has seconds). */
   utcOffset(at: Date): string {
     const t = at.getTime();

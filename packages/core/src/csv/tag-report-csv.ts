@@ -79,10 +79,17 @@ export function encodeTagRecordsCsv(
   );
 }
 
-/** `tag-stats-<from>_<to>.csv` or `tag-records-<from>_<to>.csv`, ASCII only. */
+/** The file formats of an export download: CSV (R4) or XLSX. */
+export type ExportFormat = "csv" | "xlsx";
+
+/**
+ * `tag-stats-<from>_<to>.csv` or `tag-records-<from>_<to>.csv` (`.xlsx` for XLSX), ASCII only;
+ * `from` and `to` are the team-local dates of the window.
+ */
 export function tagReportFileName(
   kind: "stats" | "records",
   window: { readonly from: string; readonly to: string },
+  format: ExportFormat = "csv",
 ): string {
-  return `tag-${kind}-${safeFileNamePart(window.from, 10)}_${safeFileNamePart(window.to, 10)}.csv`;
+  return `tag-${kind}-${safeFileNamePart(window.from, 10)}_${safeFileNamePart(window.to, 10)}.${format}`;
 }

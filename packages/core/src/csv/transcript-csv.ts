@@ -58,9 +58,14 @@ export function encodeTranscriptCsv(
   return encodeCsvBatches(TRANSCRIPT_HEADER, batches, transcriptRecordWriter(timeZone));
 }
 
-/** `conversation-<id>-<YYYYMMDD-HHmmss>.csv`, ASCII only, the time in the team's zone. */
-export function transcriptFileName(conversationId: string, at: Date, timeZone: string): string {
+/** `conversation-<id>-<YYYYMMDD-HHmmss>.csv` (`.xlsx` for XLSX), ASCII only, the time in the team's zone. */
+export function transcriptFileName(
+  conversationId: string,
+  at: Date,
+  timeZone: string,
+  format: "csv" | "xlsx" = "csv",
+): string {
   const stamp = formatInstantInZone(at, timeZone).replace(/-|:/g, "").replace(" ", "-");
   const id = safeFileNamePart(conversationId);
-  return id === "" ? `conversation-${stamp}.csv` : `conversation-${id}-${stamp}.csv`;
+  return id === "" ? `conversation-${stamp}.${format}` : `conversation-${id}-${stamp}.${format}`;
 }

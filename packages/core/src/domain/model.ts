@@ -153,7 +153,7 @@ export type ConversationEventKind =
   | { readonly type: "assigned"; readonly assigneeId: MemberId; readonly assigneeName: string }
   | { readonly type: "blocked" }
   | { readonly type: "unblocked" }
-  | { readonly type: "exported"; readonly format: "csv" | "email" }
+  | { readonly type: "exported"; readonly format: "csv" | "xlsx" | "email" }
   | { readonly type: "omo_unbound" };
 
 /** One entry of a conversation's event log: what, when and who (E1). */

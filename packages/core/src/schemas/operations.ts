@@ -84,8 +84,18 @@ export const TagsFrequencyInput = z
     path: ["to"],
   });
 
-/** `tagReports.stats` / `tagReports.records` (R1): team calendar days, both ends included. */
-export const TagReportInput = z.strictObject({ from: calendarDateField, to: calendarDateField });
+/** An export download's file format: CSV (the default, R4) or XLSX. */
+export const ExportFileFormat = z.enum(["csv", "xlsx"]);
+
+/**
+ * `tagReports.stats` / `tagReports.records` (R1): team calendar days, both ends included;
+ * `format` `csv` (the default) or `xlsx`.
+ */
+export const TagReportInput = z.strictObject({
+  from: calendarDateField,
+  to: calendarDateField,
+  format: ExportFileFormat.optional(),
+});
 
 /** `conversations.setStatus` (L5): `active: false` blocks the customer. */
 export const SetStatusInput = z.strictObject({
@@ -105,13 +115,18 @@ export const ChangeStateInput = z.discriminatedUnion("command", [
   }),
 ]);
 
-/** `conversations.export` (L7): a CSV download, or an email with the CSV attached. */
+/**
+ * `conversations.export` (L7): a CSV or XLSX download, or an email with the transcript
+ * attached (`attachment` `csv`, the default, or `xlsx`).
+ */
 export const ExportConversationInput = z.discriminatedUnion("format", [
   z.strictObject({ conversationId: ConversationId, format: z.literal("csv") }),
+  z.strictObject({ conversationId: ConversationId, format: z.literal("xlsx") }),
   z.strictObject({
     conversationId: ConversationId,
     format: z.literal("email"),
     to: z.email({ error: "must be a valid email address" }).max(254),
+    attachment: ExportFileFormat.optional(),
   }),
 ]);
 

@@ -72,7 +72,11 @@ export const ConversationEventOutput = z.discriminatedUnion("type", [
   }),
   z.strictObject({ ...eventBase, type: z.literal("blocked") }),
   z.strictObject({ ...eventBase, type: z.literal("unblocked") }),
-  z.strictObject({ ...eventBase, type: z.literal("exported"), format: z.enum(["csv", "email"]) }),
+  z.strictObject({
+    ...eventBase,
+    type: z.literal("exported"),
+    format: z.enum(["csv", "xlsx", "email"]),
+  }),
   z.strictObject({ ...eventBase, type: z.literal("omo_unbound") }),
 ]);
 
@@ -131,9 +135,10 @@ export const ChangeStateOutput = z.strictObject({
   assigneeId: MemberId.nullable(),
 });
 
-/** `conversations.export` (L7, L8): a CSV link, or an email export queued. */
+/** `conversations.export` (L7, L8): a CSV or XLSX link, or an email export queued. */
 export const ExportConversationOutput = z.discriminatedUnion("format", [
   DownloadLinkOutput.extend({ format: z.literal("csv") }),
+  DownloadLinkOutput.extend({ format: z.literal("xlsx") }),
   z.strictObject({
     format: z.literal("email"),
     exportId: z.string(),

@@ -14,6 +14,7 @@ import {
   PanelReader,
 } from "../ports.js";
 import { ordersSince } from "../rules/orders-visibility.js";
+import { encodeTranscriptXlsx } from "../xlsx/transcript-xlsx.js";
 import { capabilityInputOf, requireAction, requireCapability, teamOf } from "./authorize.js";
 
 /**
@@ -42,7 +43,7 @@ const authorizeExport = (actor: MemberActor, conversationId: ConversationId) =>
 export const recordExportCompleted = (
   teamId: MemberActor["teamId"],
   conversationId: ConversationId,
-  format: "csv" | "email",
+  format: "csv" | "xlsx" | "email",
   author: Author,
 ) =>
   Effect.gen(function* () {
@@ -91,10 +92,40 @@ export const exportConversationCsv = (
     };
   });
 
+/**
+ * `conversations.export` as XLSX (L7, L8): the CSV's gates and columns, typed cells. The last
+ * export time changes only when the caller has streamed the whole file and runs `complete`.
+ */
+export const exportConversationXlsx = (
+  actor: MemberActor,
+  input: { readonly conversationId: ConversationId },
+) =>
+  Effect.gen(function* () {
+    const snapshot = yield* authorizeExport(actor, input.conversationId);
+    const now = new Date(yield* Clock.currentTimeMillis);
+    const conversations = yield* Conversations;
+    const { timeZone } = snapshot.team;
+    return {
+      fileName: transcriptFileName(input.conversationId, now, timeZone, "xlsx"),
+      workbook: encodeTranscriptXlsx(
+        conversations.transcript(actor.teamId, input.conversationId),
+        timeZone,
+      ),
+      complete: recordExportCompleted(actor.teamId, input.conversationId, "xlsx", {
+        memberId: actor.memberId,
+        memberName: actor.name,
+      }),
+    };
+  });
+
 /** `conversations.export` by email (L7, L8): queued in the outbox; a worker delivers it. */
 export const requestEmailExport = (
   actor: MemberActor,
-  input: { readonly conversationId: ConversationId; readonly to: string },
+  input: {
+    readonly conversationId: ConversationId;
+    readonly to: string;
+    readonly attachment?: "csv" | "xlsx";
+  },
 ) =>
   Effect.gen(function* () {
     yield* authorizeExport(actor, input.conversationId);
@@ -107,13 +138,14 @@ export const requestEmailExport = (
       to: input.to,
       requestedBy: { memberId: actor.memberId, memberName: actor.name },
       requestedAt: new Date(yield* Clock.currentTimeMillis),
+      ...(input.attachment === "xlsx" && { attachment: "xlsx" as const }),
     };
     yield* outbox.enqueue(job);
     return { exportId: job.exportId, status: "queued" as const };
   });
 
 /**
- * Sends one queued email export: the transcript as a CSV attachment, carrying the
+ * Sends one queued email export: the transcript as a CSV (or XLSX) attachment, carrying the
  * export's id as its stable reference (one Message-ID on every attempt). A conversation
  * deleted meanwhile (B5), or a team that turned `conversationExport` off (L8), is not
  * sent. It records nothing: the caller records the completion ({@link recordExportCompleted})
@@ -131,18 +163,17 @@ export const sendEmailExport = (job: EmailExportJob) =>
       return { delivered: false as const, reason: "feature_disabled" as const };
     }
     const mailer = yield* Mailer;
-    const fileName = transcriptFileName(job.conversationId, job.requestedAt, team.timeZone);
+    const format = job.attachment ?? "csv";
+    const fileName = transcriptFileName(job.conversationId, job.requestedAt, team.timeZone, format);
+    const messages = conversations.transcript(job.teamId, job.conversationId);
     yield* mailer.send({
       to: job.to,
       subject: `Conversation export ${fileName}`,
       text: `The conversation export you asked for is attached (${fileName}).`,
-      attachment: {
-        fileName,
-        content: encodeTranscriptCsv(
-          conversations.transcript(job.teamId, job.conversationId),
-          team.timeZone,
-        ),
-      },
+      attachment:
+        format === "xlsx"
+          ? { fileName, workbook: encodeTranscriptXlsx(messages, team.timeZone) }
+          : { fileName, content: encodeTranscriptCsv(messages, team.timeZone) },
       reference: job.exportId,
     });
     return { delivered: true as const };

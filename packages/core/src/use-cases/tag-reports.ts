@@ -7,6 +7,8 @@ import {
 import type { MemberActor } from "../domain/model.js";
 import { TagReports } from "../ports.js";
 import { decideReportWindow, type ReportWindow } from "../rules/report-window.js";
+import { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "../xlsx/tag-report-xlsx.js";
+import type { XlsxWorkbook } from "../xlsx/xlsx-package.js";
 import { requireAction, teamOf } from "./authorize.js";
 
 /** A CSV file to stream to the caller: nothing is read until `chunks` is iterated. */
@@ -15,6 +17,14 @@ export interface CsvDownload {
   readonly window: Pick<ReportWindow, "from" | "to" | "days" | "timeZone">;
   /** UTF-8 text chunks, BOM first (R4). */
   readonly chunks: AsyncIterable<string>;
+}
+
+/** An XLSX file to stream to the caller: nothing is read until its sheet part is iterated. */
+export interface XlsxDownload {
+  readonly fileName: string;
+  readonly window: Pick<ReportWindow, "from" | "to" | "days" | "timeZone">;
+  /** The workbook's parts; the adapter zips them. */
+  readonly workbook: XlsxWorkbook;
 }
 
 const reportWindowFor = (
@@ -64,6 +74,38 @@ export const tagReportRecords = (
       fileName: tagReportFileName("records", window),
       window: described(window),
       chunks: encodeTagRecordsCsv(reports.records(actor.teamId, window), window.timeZone),
+    };
+    return download;
+  });
+
+/** `tagReports.stats` as XLSX (R1, R2): the CSV's gates, window and columns, typed cells. */
+export const tagReportStatsXlsx = (
+  actor: MemberActor,
+  input: { readonly from: string; readonly to: string },
+) =>
+  Effect.gen(function* () {
+    const window = yield* reportWindowFor(actor, input);
+    const reports = yield* TagReports;
+    const download: XlsxDownload = {
+      fileName: tagReportFileName("stats", window, "xlsx"),
+      window: described(window),
+      workbook: encodeTagStatsXlsx(reports.stats(actor.teamId, window)),
+    };
+    return download;
+  });
+
+/** `tagReports.records` as XLSX (R1, R3, X5): times as date-time cells in the team's zone. */
+export const tagReportRecordsXlsx = (
+  actor: MemberActor,
+  input: { readonly from: string; readonly to: string },
+) =>
+  Effect.gen(function* () {
+    const window = yield* reportWindowFor(actor, input);
+    const reports = yield* TagReports;
+    const download: XlsxDownload = {
+      fileName: tagReportFileName("records", window, "xlsx"),
+      window: described(window),
+      workbook: encodeTagRecordsXlsx(reports.records(actor.teamId, window), window.timeZone),
     };
     return download;
   });

@@ -69,7 +69,10 @@ const kindOf = (type: string, detail: Record<string, unknown>): ConversationEven
         assigneeName: String(detail.assigneeName ?? ""),
       };
     case "exported":
-      return { type, format: detail.format === "email" ? "email" : "csv" };
+      return {
+        type,
+        format: detail.format === "email" || detail.format === "xlsx" ? detail.format : "csv",
+      };
     case "blocked":
     case "unblocked":
     case "omo_unbound":

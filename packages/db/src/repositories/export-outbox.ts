@@ -35,10 +35,10 @@ export const enqueueEmailExport = async (db: Db, job: EmailExportJob): Promise<b
     db,
     sql`
     insert into email_exports (id, team_id, conversation_id, recipient,
-      requested_by_member_id, requested_by_name, requested_at)
+      requested_by_member_id, requested_by_name, requested_at, attachment_format)
     select ${job.exportId}::uuid, team_id, id, ${job.to}::text,
       ${job.requestedBy.memberId}::uuid, ${job.requestedBy.memberName}::text,
-      ${job.requestedAt.toISOString()}::timestamptz
+      ${job.requestedAt.toISOString()}::timestamptz, ${job.attachment ?? "csv"}::text
     from conversations
     where team_id = ${job.teamId} and id = ${job.conversationId}
     for key share
@@ -126,6 +126,7 @@ export const claimPendingExports = (
           memberName: row.requestedByName,
         } satisfies Author,
         requestedAt: row.requestedAt,
+        ...(row.attachmentFormat === "xlsx" && { attachment: "xlsx" as const }),
         attempts: row.attempts,
       }));
   });

@@ -7,6 +7,7 @@ import {
   EventsListInput,
   ExportConversationInput,
   exportConversationCsv,
+  exportConversationXlsx,
   getPanel,
   isDomainError,
   listEvents,
@@ -32,7 +33,9 @@ import {
   TagsSuggestInput,
   tagFrequency,
   tagReportRecords,
+  tagReportRecordsXlsx,
   tagReportStats,
+  tagReportStatsXlsx,
   unbindOmo,
   updateProfile,
 } from "@customer-panel/core";
@@ -136,16 +139,26 @@ export const memberRouter = {
       .query(({ ctx, input }) => runUseCase(ctx.services.runtime, tagFrequency(ctx.actor, input))),
   },
   tagReports: router({
-    /** R1, R2, R4: a short-lived link to the statistics CSV. */
+    /** R1, R2, R4: a short-lived link to the statistics CSV (or XLSX). */
     stats: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
-      const download = await runUseCase(ctx.services.runtime, tagReportStats(ctx.actor, input));
-      const link = await linkTo(ctx, { kind: "tagStats", ...input }, download.fileName);
+      const { from, to, format = "csv" } = input;
+      const { runtime } = ctx.services;
+      const download =
+        format === "xlsx"
+          ? await runUseCase(runtime, tagReportStatsXlsx(ctx.actor, input))
+          : await runUseCase(runtime, tagReportStats(ctx.actor, input));
+      const link = await linkTo(ctx, { kind: "tagStats", from, to, format }, download.fileName);
       return { window: download.window, ...link };
     }),
-    /** R1, R3, R4: a short-lived link to the per-record CSV. */
+    /** R1, R3, R4: a short-lived link to the per-record CSV (or XLSX). */
     records: memberProcedure.input(TagReportInput).query(async ({ ctx, input }) => {
-      const download = await runUseCase(ctx.services.runtime, tagReportRecords(ctx.actor, input));
-      const link = await linkTo(ctx, { kind: "tagRecords", ...input }, download.fileName);
+      const { from, to, format = "csv" } = input;
+      const { runtime } = ctx.services;
+      const download =
+        format === "xlsx"
+          ? await runUseCase(runtime, tagReportRecordsXlsx(ctx.actor, input))
+          : await runUseCase(runtime, tagReportRecords(ctx.actor, input));
+      const link = await linkTo(ctx, { kind: "tagRecords", from, to, format }, download.fileName);
       return { window: download.window, ...link };
     }),
   }),
@@ -162,7 +175,7 @@ export const memberRouter = {
       .mutation(({ ctx, input }) =>
         runUseCase(ctx.services.runtime, changeConversationState(ctx.actor, input)),
       ),
-    /** L7, L8: a CSV link, or an email queued for delivery. */
+    /** L7, L8: a CSV or XLSX link, or an email queued for delivery. */
     export: memberProcedure.input(ExportConversationInput).mutation(async ({ ctx, input }) => {
       if (input.format === "email") {
         // The outbox takes the team's export limit in the transaction that queues the job.
@@ -170,16 +183,17 @@ export const memberRouter = {
         return { format: "email" as const, ...queued };
       }
       // Authorises now (role, feature, client); nothing is read until the link is used.
-      const download = await runUseCase(
-        ctx.services.runtime,
-        exportConversationCsv(ctx.actor, input),
-      );
+      const { runtime } = ctx.services;
+      const download =
+        input.format === "xlsx"
+          ? await runUseCase(runtime, exportConversationXlsx(ctx.actor, input))
+          : await runUseCase(runtime, exportConversationCsv(ctx.actor, input));
       const link = await linkTo(
         ctx,
-        { kind: "conversation", conversationId: input.conversationId },
+        { kind: "conversation", conversationId: input.conversationId, format: input.format },
         download.fileName,
       );
-      return { format: "csv" as const, ...link };
+      return { format: input.format, ...link };
     }),
     /** L9, B5. */
     delete: memberProcedure

@@ -1,0 +1,38 @@
+import type { Batches } from "../csv/csv-encoding.js";
+import { ExportClock } from "../csv/export-clock.js";
+import { TRANSCRIPT_HEADER, type TranscriptMessage } from "../csv/transcript-csv.js";
+import { dateTimeCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
+import { encodeSheetXml, type XlsxWorkbook, xlsxWorkbook } from "./xlsx-package.js";
+
+/** Column widths (characters), in {@link TRANSCRIPT_HEADER} order: the message text gets room. */
+const WIDTHS = [20, 12, 22, 80, 11];
+
+/** The transcript's sheet name. */
+export const TRANSCRIPT_SHEET = "Conversation transcript";
+
+/**
+ * L7 as XLSX: the CSV's columns; `time` a date-time cell in the team's zone (X5) with
+ * `utc_offset` beside it; the agent's name on agent messages only.
+ */
+export function encodeTranscriptXlsx(
+  batches: Batches<TranscriptMessage>,
+  timeZone: string,
+): XlsxWorkbook {
+  const clock = new ExportClock(timeZone);
+  const senderCell = repeatingStringCells();
+  const nameCell = repeatingStringCells();
+  const offsetCell = repeatingStringCells();
+  return xlsxWorkbook(
+    TRANSCRIPT_SHEET,
+    encodeSheetXml(
+      TRANSCRIPT_HEADER.map((header, i) => ({ header, width: WIDTHS[i] ?? 16 })),
+      batches,
+      (m) =>
+        dateTimeCell(clock.wallClockMillis(m.sentAt), () => clock.time(m.sentAt)) +
+        senderCell(m.sender) +
+        nameCell(m.sender === "agent" ? m.agentName : null) +
+        stringCell(m.content) +
+        offsetCell(clock.utcOffset(m.sentAt)),
+    ),
+  );
+}

@@ -1,0 +1,70 @@
+import { textElement } from "./xml-text.js";
+
+/** Style indexes of xlsx-package.ts's styles part (`cellXfs`). */
+export const XLSX_STYLE = { plain: 0, header: 1, dateTime: 2 } as const;
+
+/** The number format of date-time cells: the same digits as the CSV's times. */
+export const XLSX_DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
+
+const DAY_MS = 86_400_000;
+/** Days from the spreadsheet epoch (1899-12-30, the 1900 system) to 1970-01-01. */
+const EPOCH_SERIAL = 25_569;
+/** 1900-03-01, the first day after the 1900 system's phantom 29 February. */
+const FIRST_SAFE_SERIAL = 61;
+
+/** An empty cell: written, not skipped, because cells carry no reference and count by position. */
+export const EMPTY_CELL = "<c/>";
+
+/** A text cell (an inline string): shown as written, never run as a formula, no `'` needed. */
+export function stringCell(text: string | null): string {
+  if (text === null) return EMPTY_CELL;
+  return `<c t="inlineStr"><is>${textElement(text)}</is></c>`;
+}
+
+/**
+ * {@link stringCell} for a column whose values repeat (a sender type, a channel, a member's name,
+ * an offset): each distinct value is written once and remembered, up to `limit` values. One per
+ * column per export, as the CSV's `repeatingCells`.
+ */
+export const repeatingStringCells = (limit = 64): ((text: string | null) => string) => {
+  const cells = new Map<string, string>();
+  return (text) => {
+    if (text === null) return EMPTY_CELL;
+    const known = cells.get(text);
+    if (known !== undefined) return known;
+    const cell = stringCell(text);
+    if (cells.size < limit) cells.set(text, cell);
+    return cell;
+  };
+};
+
+/** A bold header cell. */
+export function headerCell(text: string): string {
+  return `<c t="inlineStr" s="${XLSX_STYLE.header}"><is>${textElement(text)}</is></c>`;
+}
+
+/** A number cell (our own counts). */
+export function numberCell(value: number): string {
+  return Number.isFinite(value) ? `<c><v>${value}</v></c>` : EMPTY_CELL;
+}
+
+/**
+ * The spreadsheet serial of a wall-clock time given as the milliseconds of a UTC date showing
+ * that wall time (days since 1899-12-30, the fraction the time of day); null before 1900-03-01,
+ * which the 1900 date system counts wrongly.
+ */
+export function dateTimeSerial(wallClockMs: number): number | null {
+  const serial = wallClockMs / DAY_MS + EPOCH_SERIAL;
+  return Number.isFinite(serial) && serial >= FIRST_SAFE_SERIAL ? serial : null;
+}
+
+/**
+ * A date-time cell showing `wallClockMs` (a team-local wall time, see {@link dateTimeSerial}) as
+ * `yyyy-mm-dd hh:mm:ss`; a time the 1900 date system can not hold is written as `text` instead.
+ */
+export function dateTimeCell(wallClockMs: number, text: () => string): string {
+  const serial = dateTimeSerial(wallClockMs);
+  return serial === null
+    ? stringCell(text())
+    : `<c s="${XLSX_STYLE.dateTime}"><v>${serial}</v></c>`;
+}

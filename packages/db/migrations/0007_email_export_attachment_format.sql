@@ -1,0 +1,2 @@
+ALTER TABLE "email_exports" ADD COLUMN "attachment_format" text DEFAULT 'csv' NOT NULL;--> statement-breakpoint
+ALTER TABLE "email_exports" ADD CONSTRAINT "email_exports_attachment_format_check" CHECK ("email_exports"."attachment_format" in ('csv','xlsx'));
