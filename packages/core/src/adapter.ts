@@ -32,6 +32,7 @@ export {
   type IncomingMessage,
   Ingestion,
   Mailer,
+  Navigation,
   Omo,
   PanelReader,
   type PanelSnapshot,
