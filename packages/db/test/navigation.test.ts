@@ -1,4 +1,4 @@
-import type { TeamId } from "@customer-panel/core";
+import type { ConversationPage, TeamId } from "@customer-panel/core";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeNavigation } from "../src/repositories/navigation.js";
@@ -61,7 +61,7 @@ describe.each(engines)("navigation on $name", (engine) => {
         const seen = [];
         let cursor: string | null = null;
         do {
-          const page = await Effect.runPromise(
+          const page: ConversationPage = await Effect.runPromise(
             nav.recentConversations(team as TeamId, { cursor, limit }),
           );
           expect(page.conversations.length).toBeLessThanOrEqual(limit);
