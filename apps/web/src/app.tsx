@@ -88,7 +88,7 @@ export const App = () => {
       ) : (
         <main className="inbox">
           <ConversationList selected={conversationId} onSelect={setConversationId} />
-          {conversationId === null ? null : (
+          {conversationId === null || conversationId === "" ? null : (
             <Panel conversationId={conversationId} onGoTo={setConversationId} />
           )}
         </main>

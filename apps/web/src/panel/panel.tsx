@@ -58,6 +58,7 @@ export const Panel = (props: {
           <TagFrequency view={view} />
           <EventLog view={view} />
           <LowerSections view={view} onGoTo={props.onGoTo} />
+          {/* After a deletion no conversation is open: "" closes the panel. */}
           <ConversationActions view={view} onDeleted={() => props.onGoTo("")} />
         </div>
       )}
