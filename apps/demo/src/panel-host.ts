@@ -6,6 +6,7 @@ import {
   createPanelServices,
   downloadRoute,
   type ExportWorker,
+  type ExtraRoute,
   fileMailer,
   startExportWorker,
   startPanelServer,
@@ -24,6 +25,8 @@ export interface PanelHostOptions {
   readonly workerIntervalMs?: number | null;
   /** Unexpected server errors (logs). */
   readonly onError?: (error: unknown) => void;
+  /** Routes tried before the API's own (the demo's web app and member list). */
+  readonly routes?: readonly ExtraRoute[];
 }
 
 /** A running panel: the HTTP server, its export worker and live change stream. */
@@ -58,7 +61,7 @@ export const startPanelHost = async (options: PanelHostOptions): Promise<PanelHo
     authenticate: authenticateWithCredentials(database),
     port: options.port ?? 0,
     host: options.host ?? "127.0.0.1",
-    routes: [downloadRoute(services, { onError })],
+    routes: [downloadRoute(services, { onError }), ...(options.routes ?? [])],
     onError,
   });
   const worker = startExportWorker({

@@ -5,6 +5,7 @@ import { createDatabase } from "@customer-panel/db";
 import { TRPC_PATH } from "@customer-panel/trpc";
 import { startPanelHost } from "./panel-host.js";
 import { type DemoWorld, hasTeams, seedDemo } from "./seed.js";
+import { demoMembersRoute, ensureWebAppBuilt, webAppRoute } from "./web-app.js";
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -15,6 +16,8 @@ export interface ServeOptions {
   /** Where the file mailer writes emailed exports. */
   readonly mailDir: string;
   readonly out: (line: string) => void;
+  /** The built web app to serve at `/` (default: apps/web, built first when stale); null serves none. */
+  readonly webAppDist?: string | null;
 }
 
 /** A running demo server. */
@@ -68,6 +71,7 @@ const printWelcome = (
   world: DemoWorld,
   persisted: string | null,
 ) => {
+  out(`客戶資料面板 web app → ${url}/ (switch between the seeded members at the top)`);
   out(`客戶資料面板 API → ${url}${TRPC_PATH} (HTTP + SSE), downloads under ${url}/downloads`);
   out(
     persisted === null
@@ -104,12 +108,15 @@ export const serve = async (options: ServeOptions): Promise<DemoServer> => {
   });
   try {
     await database.migrate();
+    const dist = options.webAppDist === undefined ? ensureWebAppBuilt(out) : options.webAppDist;
+    let seeded: DemoWorld | null = null;
     const host = await startPanelHost({
       database,
       port: options.port,
       host: options.host,
       mailDir: options.mailDir,
       onError: (error) => out(`server error: ${String(error)}`),
+      routes: [demoMembersRoute(() => seeded), ...(dist === null ? [] : [webAppRoute(dist)])],
     });
     try {
       let world: DemoWorld;
@@ -123,6 +130,7 @@ export const serve = async (options: ServeOptions): Promise<DemoServer> => {
           });
         }
       }
+      seeded = world;
       printWelcome(out, host.url, world, dataDir);
       return {
         url: host.url,

@@ -33,6 +33,7 @@ export {
   type IncomingMessage,
   Ingestion,
   Mailer,
+  Navigation,
   Omo,
   PanelReader,
   type PanelSnapshot,

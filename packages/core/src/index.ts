@@ -100,6 +100,8 @@ export {
 // ports.ts — the data use cases hand back (the ports themselves: ./adapter.ts)
 export type {
   Author,
+  ConversationPage,
+  ConversationSummary,
   DeletionReceipt,
   EmailExportJob,
   IngestedMessage,
@@ -244,6 +246,7 @@ export {
 // schemas/operations.ts — the input of every operation, validated at the edge
 export {
   ChangeStateInput,
+  ConversationsListInput,
   DeleteConversationInput,
   EventsListInput,
   ExportConversationInput,
@@ -257,6 +260,7 @@ export {
   IngestPageClosedInput,
   IngestPageVisitInput,
   IngestTagInput,
+  MembersListInput,
   OmoUnbindInput,
   PanelGetInput,
   PanelOnChangeInput,
@@ -275,6 +279,7 @@ export {
 export {
   ChangeStateOutput,
   ConversationEventOutput,
+  ConversationsListOutput,
   DeleteConversationOutput,
   EventsListOutput,
   ExportConversationOutput,
@@ -284,6 +289,7 @@ export {
   IngestOmoBindingOutput,
   IngestOrdersOutput,
   IngestPresenceOutput,
+  MembersListOutput,
   OmoUnbindOutput,
   PanelChangeOutput,
   PanelGetOutput,
@@ -334,6 +340,8 @@ export {
   ingestPageClosed,
   ingestPageVisit,
 } from "./use-cases/ingest.js";
+// use-cases/navigation.ts
+export { listConversations, listMembers } from "./use-cases/navigation.js";
 // use-cases/omo.ts
 export { unbindOmo } from "./use-cases/omo.js";
 // use-cases/panel.ts

@@ -551,3 +551,7 @@ export class IdSource extends Context.Tag("customer-panel/IdSource")<
     readonly uuid: Effect.Effect<string>;
   }
 >() {}
+
+// ——— navigation (N1, N2) ———
+
+export { type ConversationPage, type ConversationSummary, Navigation } from "./ports/navigation.js";

@@ -5,6 +5,7 @@ import {
   ExportOutbox,
   IdSource,
   Ingestion,
+  Navigation,
   Omo,
   PanelReader,
   Preferences,
@@ -19,6 +20,7 @@ import { makeConversations } from "./repositories/conversations.js";
 import { makeDirectory, makePreferences } from "./repositories/directory.js";
 import { makeExportOutbox } from "./repositories/export-outbox.js";
 import { makeIngestion } from "./repositories/ingestion.js";
+import { makeNavigation } from "./repositories/navigation.js";
 import { makeOmo } from "./repositories/omo.js";
 import { makePanelReader } from "./repositories/panel-reader.js";
 import { makeProfiles } from "./repositories/profiles.js";
@@ -34,6 +36,7 @@ export type DatabasePorts =
   | ExportOutbox
   | IdSource
   | Ingestion
+  | Navigation
   | Omo
   | PanelReader
   | Preferences
@@ -54,6 +57,7 @@ export const databaseLayer = (db: Db, rows?: RowExport): Layer.Layer<DatabasePor
     Layer.succeed(ExportOutbox, makeExportOutbox(db)),
     Layer.succeed(IdSource, makeIdSource()),
     Layer.succeed(Ingestion, makeIngestion(db)),
+    Layer.succeed(Navigation, makeNavigation(db)),
     Layer.succeed(Omo, makeOmo(db)),
     Layer.succeed(PanelReader, makePanelReader(db)),
     Layer.succeed(Preferences, makePreferences(db)),

@@ -57,6 +57,7 @@ describe("issue 16: docs/api.md's raw-HTTP examples are a real server's answers"
       .replaceAll(line.conversationId, "<conversation id>")
       .replaceAll(line.customerId, "<customer id>")
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>")
+      .replace(/"\d{1,18}_<(uuid|conversation id)>"/g, '"<cursor>"')
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<date-time>")
       .replace(/-\d{8}-\d{6}\.csv/g, "-<yyyymmdd-hhmmss>.csv")
       .replace(/\/downloads\/[A-Za-z0-9_-]{43}/g, "/downloads/<download token>")
@@ -135,6 +136,23 @@ describe("issue 16: docs/api.md's raw-HTTP examples are a real server's answers"
       ],
     });
 
+    const navigationUrl = `${server.url}/trpc/conversations.list,members.list?batch=1&input=${inputQuery(
+      { 0: { json: { limit: 2 } }, 1: { json: {} } },
+    )}`;
+    const navigationResponse = await fetch(navigationUrl, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const navigationBody = await navigationResponse.text();
+    const navigation = JSON.parse(navigationBody);
+    exchanges.set("navigation", {
+      curl: `curl -s '${navigationUrl}' \\\n  -H 'Authorization: Bearer ${token}'`,
+      answer: `HTTP ${navigationResponse.status}\n\n${pretty(navigationBody)}`,
+      results: [
+        { path: "conversations.list", data: navigation[0].result.data },
+        { path: "members.list", data: navigation[1].result.data },
+      ],
+    });
+
     const error = await post("tags.apply", { json: { customerId, name: "   " } }, token);
     exchanges.set("error", { ...error, results: [] });
 
@@ -198,7 +216,7 @@ describe("issue 16: docs/api.md's raw-HTTP examples are a real server's answers"
     await handle?.dispose();
   });
 
-  const names = ["query", "mutation", "batch", "error", "subscription", "download"];
+  const names = ["query", "mutation", "batch", "navigation", "error", "subscription", "download"];
 
   it.each(names)("example %s: each answer's json parses with its output schema", (name) => {
     for (const { path, data } of exchanges.get(name)?.results ?? []) {

@@ -177,6 +177,13 @@ describe.each(engines)("issue 16: every answer on $name matches its output schem
     );
     seen("conversations.search", await admin.conversations.search.query({ query: "陳大文" }));
     seen("conversations.search", await admin.conversations.search.query({ query: "訂單" }));
+    const firstPage = await admin.conversations.list.query({ limit: 1 });
+    seen("conversations.list", firstPage);
+    seen(
+      "conversations.list",
+      await admin.conversations.list.query({ cursor: firstPage.nextCursor ?? undefined }),
+    );
+    seen("members.list", await admin.members.list.query({}));
     seen("omo.unbind", await admin.omo.unbind.mutate({ conversationId }));
     seen("events.list", await admin.events.list.query({ conversationId }));
     seen("events.list", await admin.events.list.query({ ...onFacebook, limit: 1 }));

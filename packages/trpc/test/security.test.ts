@@ -146,6 +146,20 @@ const ROWS: readonly Row[] = [
     input: () => ({ query: "王" }),
   },
   {
+    path: "conversations.list",
+    kind: "query",
+    action: "conversations.list",
+    idBased: false,
+    input: () => ({ limit: 5 }),
+  },
+  {
+    path: "members.list",
+    kind: "query",
+    action: "members.list",
+    idBased: false,
+    input: () => ({}),
+  },
+  {
     path: "omo.unbind",
     kind: "mutation",
     action: "omo.unbind",

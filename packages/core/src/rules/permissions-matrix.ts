@@ -22,9 +22,11 @@ export const ACTIONS = [
   "conversations.setStatus",
   "conversations.changeState",
   "conversations.search",
+  "conversations.list",
   "conversations.export",
   "conversations.delete",
   "omo.unbind",
+  "members.list",
 ] as const;
 /** One action of the permissions matrix. */
 export type Action = (typeof ACTIONS)[number];
@@ -46,9 +48,11 @@ export const PERMISSIONS: { readonly [A in Action]: readonly Role[] } = {
   "conversations.setStatus": EVERY_ROLE,
   "conversations.changeState": EVERY_ROLE,
   "conversations.search": EVERY_ROLE,
+  "conversations.list": EVERY_ROLE,
   "conversations.export": ["admin"],
   "conversations.delete": ["admin", "supervisor"],
   "omo.unbind": ["admin", "supervisor", "sales_manager", "sales"],
+  "members.list": EVERY_ROLE,
 };
 
 /** What each action does, for humans (docs, UI tooltips). */
@@ -65,9 +69,11 @@ export const ACTION_LABELS: Record<Action, string> = {
   "conversations.setStatus": "Block or unblock the customer (對話狀態)",
   "conversations.changeState": "Follow up, reopen, close or assign a conversation (事件狀態)",
   "conversations.search": "Search conversations (搜尋對話)",
+  "conversations.list": "List the team's recent conversations (對話列表)",
   "conversations.export": "Export a conversation (導出對話)",
   "conversations.delete": "Delete a conversation permanently (刪除對話)",
   "omo.unbind": "Unbind the customer's OMO membership (OMO解除綁定)",
+  "members.list": "List the team's members, for assigning (成員列表)",
 };
 
 /** The spec rule IDs each action serves (docs, rules↔tests index). */
@@ -84,9 +90,11 @@ export const ACTION_RULES: Record<Action, readonly string[]> = {
   "conversations.setStatus": ["L5"],
   "conversations.changeState": ["E2"],
   "conversations.search": ["L9"],
+  "conversations.list": ["N1"],
   "conversations.export": ["L7", "L8"],
   "conversations.delete": ["L9"],
   "omo.unbind": ["O2"],
+  "members.list": ["N2"],
 };
 
 /** Why the matrix refused: the role is not among those allowed. */

@@ -139,6 +139,15 @@ export const SearchConversationsInput = z.strictObject({
   limit: limitField(50, 20),
 });
 
+/** `conversations.list` (N1): `cursor` is the previous page's `nextCursor`. */
+export const ConversationsListInput = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: limitField(100, 30),
+});
+
+/** `members.list` (N2): takes nothing but the credential. */
+export const MembersListInput = z.strictObject({});
+
 /** `omo.unbind` (O2). */
 export const OmoUnbindInput = z.strictObject({ conversationId: ConversationId });
 

@@ -9,7 +9,7 @@ import {
   TagId,
   TeamId,
 } from "../domain/ids.js";
-import { CONVERSATION_STATES, PANEL_CHANGE_KINDS } from "../domain/vocabulary.js";
+import { CONVERSATION_STATES, PANEL_CHANGE_KINDS, ROLES } from "../domain/vocabulary.js";
 import {
   AuthorOutput,
   ChannelOutput,
@@ -167,6 +167,29 @@ export const SearchConversationsOutput = z.array(
     channel: ChannelOutput,
     snippet: z.string().nullable(),
   }),
+);
+
+/** `conversations.list` (N1): most recently active first; `nextCursor` null on the last page. */
+export const ConversationsListOutput = z.strictObject({
+  conversations: z.array(
+    z.strictObject({
+      conversationId: ConversationId,
+      customerId: CustomerId,
+      customerName: z.string(),
+      channel: ChannelOutput,
+      state,
+      active: z.boolean(),
+      assigneeId: MemberId.nullable(),
+      lastMessageAt: z.date().nullable(),
+      lastMessageSnippet: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+/** `members.list` (N2): the team's members, by name. */
+export const MembersListOutput = z.array(
+  z.strictObject({ memberId: MemberId, name: z.string(), role: z.enum(ROLES) }),
 );
 
 /** `omo.unbind` (O2). */

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import {
   ChangeStateInput,
+  ConversationsListInput,
   DeleteConversationInput,
   EventsListInput,
   ExportConversationInput,
@@ -12,6 +13,7 @@ import {
   IngestPageClosedInput,
   IngestPageVisitInput,
   IngestTagInput,
+  MembersListInput,
   OmoUnbindInput,
   PanelGetInput,
   PanelOnChangeInput,
@@ -27,6 +29,7 @@ import {
 } from "./operations.js";
 import {
   ChangeStateOutput,
+  ConversationsListOutput,
   DeleteConversationOutput,
   EventsListOutput,
   ExportConversationOutput,
@@ -36,6 +39,7 @@ import {
   IngestOmoBindingOutput,
   IngestOrdersOutput,
   IngestPresenceOutput,
+  MembersListOutput,
   OmoUnbindOutput,
   PanelChangeOutput,
   PanelGetOutput,
@@ -98,6 +102,8 @@ export const PROCEDURES = {
   "conversations.export": member("mutation", ExportConversationInput, ExportConversationOutput),
   "conversations.delete": member("mutation", DeleteConversationInput, DeleteConversationOutput),
   "conversations.search": member("query", SearchConversationsInput, SearchConversationsOutput),
+  "conversations.list": member("query", ConversationsListInput, ConversationsListOutput),
+  "members.list": member("query", MembersListInput, MembersListOutput),
   "omo.unbind": member("mutation", OmoUnbindInput, OmoUnbindOutput),
   "ingest.message": ingest(IngestMessageInput, IngestMessageOutput),
   "ingest.pageVisit": ingest(IngestPageVisitInput, IngestPresenceOutput),

@@ -29,9 +29,11 @@ const EXPECTED = {
   "conversations.setStatus": [Y, Y, Y, Y, Y, Y],
   "conversations.changeState": [Y, Y, Y, Y, Y, Y],
   "conversations.search": [Y, Y, Y, Y, Y, Y],
+  "conversations.list": [Y, Y, Y, Y, Y, Y],
   "conversations.export": [Y, N, N, N, N, N],
   "conversations.delete": [Y, Y, N, N, N, N],
   "omo.unbind": [Y, Y, N, N, Y, Y],
+  "members.list": [Y, Y, Y, Y, Y, Y],
 } as const;
 const COLUMNS = [
   "admin",
@@ -47,10 +49,10 @@ const rows = Object.entries(EXPECTED).flatMap(([action, answers]) =>
 );
 
 describe("X1 one permissions matrix decides every action, deny by default", () => {
-  it("covers exactly the 15 contract actions and the 6 roles", () => {
+  it("covers exactly the 17 contract actions and the 6 roles", () => {
     expect([...ACTIONS].sort()).toEqual(Object.keys(EXPECTED).sort());
     expect([...ROLES]).toEqual([...COLUMNS]);
-    expect(rows).toHaveLength(6 * 15);
+    expect(rows).toHaveLength(6 * 17);
   });
 
   it.each(rows)("$role → $action: allowed=$allowed", ({ role, action, allowed }) => {

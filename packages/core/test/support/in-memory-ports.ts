@@ -7,6 +7,7 @@ import type {
   IdSource,
   Ingestion,
   Mailer,
+  Navigation,
   Omo,
   PanelReader,
   Preferences,
@@ -18,6 +19,7 @@ import { conversationsLayer } from "./in-memory/conversations.js";
 import { deliveryLayer } from "./in-memory/delivery.js";
 import { directoryLayer } from "./in-memory/directory.js";
 import { ingestionLayer } from "./in-memory/ingestion.js";
+import { navigationLayer } from "./in-memory/navigation.js";
 import { panelReaderLayer } from "./in-memory/panel-reader.js";
 import { profilesLayer } from "./in-memory/profiles.js";
 import { makeSeed, type Seed } from "./in-memory/seed.js";
@@ -37,6 +39,7 @@ export type AllPorts =
   | Omo
   | ExportOutbox
   | Mailer
+  | Navigation
   | ChangeFeed
   | IdSource;
 
@@ -64,6 +67,7 @@ export const makeInMemoryPorts = (): InMemoryPorts => {
     tagsLayer(state),
     conversationsLayer(state, adapterId),
     ingestionLayer(state, adapterId),
+    navigationLayer(state),
   );
   return { layer, state, seed: makeSeed(state) };
 };

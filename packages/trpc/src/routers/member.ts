@@ -1,6 +1,7 @@
 import {
   applyTag,
   ChangeStateInput,
+  ConversationsListInput,
   changeConversationState,
   DeleteConversationInput,
   deleteConversation,
@@ -10,8 +11,11 @@ import {
   exportConversationXlsx,
   getPanel,
   isDomainError,
+  listConversations,
   listEvents,
+  listMembers,
   type MemberActor,
+  MembersListInput,
   OmoUnbindInput,
   PanelGetInput,
   PanelOnChangeInput,
@@ -207,6 +211,18 @@ export const memberRouter = {
       .query(({ ctx, input }) =>
         runUseCase(ctx.services.runtime, searchConversations(ctx.actor, input)),
       ),
+    /** N1: the team's conversations, most recently active first, a page at a time. */
+    list: memberProcedure
+      .input(ConversationsListInput)
+      .query(({ ctx, input }) =>
+        runUseCase(ctx.services.runtime, listConversations(ctx.actor, input)),
+      ),
+  }),
+  members: router({
+    /** N2: the team's members, for the assign picker. */
+    list: memberProcedure
+      .input(MembersListInput)
+      .query(({ ctx }) => runUseCase(ctx.services.runtime, listMembers(ctx.actor))),
   }),
   omo: router({
     /** O1, O2. */

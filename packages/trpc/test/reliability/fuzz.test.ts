@@ -202,6 +202,8 @@ const inputsOf = (p: Pools): Record<string, fc.Arbitrary<unknown>> => {
     ),
     "conversations.delete": shaped({ conversationId }),
     "conversations.search": shaped({ query: words }, { limit: int }),
+    "conversations.list": shaped({}, { cursor: text, limit: int }),
+    "members.list": shaped({}),
     "omo.unbind": shaped({ conversationId }),
     "ingest.message": shaped(
       { identity, sender: oneOf("customer", "bot", "agent"), content: words },

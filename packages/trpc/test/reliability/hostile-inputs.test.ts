@@ -173,6 +173,8 @@ const PROCEDURES: Readonly<Record<string, Procedure>> = {
     base: () => ({ conversationId: randomUUID() }),
   },
   "conversations.search": { kind: "query", caller: "admin", base: () => ({ query: "陳" }) },
+  "conversations.list": { kind: "query", caller: "admin", base: () => ({}) },
+  "members.list": { kind: "query", caller: "admin", base: () => ({}) },
   "omo.unbind": { kind: "mutation", caller: "admin", base: conv },
   "ingest.message": {
     kind: "mutation",

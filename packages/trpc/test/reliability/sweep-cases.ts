@@ -196,6 +196,18 @@ export const SWEEP_CASES: Readonly<Record<string, SweepCase>> = {
     action: "conversations.search",
     input: { query: "訂單" },
   },
+  "conversations.list": {
+    by: "member",
+    shape: "once",
+    action: "conversations.list",
+    input: {},
+  },
+  "members.list": {
+    by: "member",
+    shape: "once",
+    action: "members.list",
+    input: {},
+  },
   "omo.unbind": {
     by: "member",
     shape: "ids",

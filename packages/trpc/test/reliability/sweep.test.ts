@@ -162,7 +162,7 @@ describe.each(engines)("X2 authorisation sweep on $name", (engine) => {
   const checkOwnData = async (path: string, answer: Answer) => {
     if (path === "preferences.setPanelHidden") expect(answer.value).toEqual({ hidden: false });
     if (path === "tags.suggest") expect(answer.text).toContain(sweep.tagNameB);
-    if (path === "conversations.search")
+    if (path === "conversations.search" || path === "conversations.list")
       expect(answer.text).toContain(sweep.partnersB.conversationId);
     if (path.startsWith("tagReports.")) {
       const res = await fetch(`${server.url}${(answer.value as { url: string }).url}`);
