@@ -20,8 +20,11 @@ export {
   TRANSCRIPT_HEADER,
   type TranscriptMessage,
 } from "./csv/transcript-csv.js";
+// ports/transactions.ts — one database transaction around a use case's port calls
+export { Transactions } from "./ports/transactions.js";
 // ports.ts — the services the use cases require, and what only crosses a port
 export {
+  type AppliedTag,
   ChangeFeed,
   Conversations,
   type ConversationUpdate,
@@ -32,6 +35,8 @@ export {
   IdSource,
   type IncomingMessage,
   Ingestion,
+  type LockedTagApplication,
+  type LockedTagRemoval,
   Mailer,
   Navigation,
   Omo,

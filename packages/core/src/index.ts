@@ -141,6 +141,12 @@ export {
   refuseFutureInstants,
   type SentInstant,
 } from "./rules/future-instants.js";
+// rules/idempotency.ts — T8: replay a retry, refuse a reused key
+export {
+  decideReplay,
+  type RememberedAnswer,
+  type ReplayDecision,
+} from "./rules/idempotency.js";
 // rules/ingress.ts — B2, L5: what an integration may push into a conversation
 export {
   decideInbound,
@@ -171,13 +177,10 @@ export {
   type RoleDenial,
   requireRole,
 } from "./rules/permissions-matrix.js";
-
 // rules/phone-number.ts — P2/P3: E.164 phones and WhatsApp ids
 export { isWaId, normalisePhone, whatsAppPhone } from "./rules/phone-number.js";
-
 // rules/pixel-member-id.ts — P4: the website member id a pixel may fill in
 export { decideMemberIdFill, type MemberIdFill } from "./rules/pixel-member-id.js";
-
 // rules/presence.ts — L6: online/offline and the last page viewed
 export {
   decidePresence,
@@ -358,7 +361,15 @@ export {
   type XlsxDownload,
 } from "./use-cases/tag-reports.js";
 // use-cases/tags.ts
-export { applyTag, ingestTag, removeTag, suggestTags, tagFrequency } from "./use-cases/tags.js";
+export {
+  applyTag,
+  applyTagRequest,
+  ingestTag,
+  removeTag,
+  removeTagFrom,
+  suggestTags,
+  tagFrequency,
+} from "./use-cases/tags.js";
 // xlsx/xlsx-package.ts — an XLSX file as parts, for the adapter that zips them
 export {
   XLSX_CONTENT_TYPE,

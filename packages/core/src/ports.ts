@@ -36,12 +36,8 @@ import type {
 } from "./domain/model.js";
 import type { Channel, PanelChangeKind, SenderType, TagMethod } from "./domain/vocabulary.js";
 import type { StateDecision } from "./rules/conversation-state.js";
+import type { RememberedAnswer } from "./rules/idempotency.js";
 import type { ProfileEditDecision } from "./rules/profile-edit.js";
-import type {
-  ApplicationDecision,
-  CustomerTagState,
-  RemovalDecision,
-} from "./rules/repeat-tagging.js";
 import type { InstantRange, TagFrequency } from "./rules/tag-frequency.js";
 import type { NormalisedTagName } from "./rules/tag-name.js";
 import type { SuggestionCandidate } from "./rules/tag-suggestions.js";
@@ -178,7 +174,7 @@ export interface ProfileAuditEntry {
 
 // ——— tags ———
 
-/** A request to apply a tag, with the decision to run on the locked state. */
+/** A request to apply a tag, as `applyTagRequest` takes it: ids and time already chosen. */
 export interface TagApplyRequest {
   readonly teamId: TeamId;
   readonly customerId: CustomerId;
@@ -187,6 +183,8 @@ export interface TagApplyRequest {
   readonly method: TagMethod;
   readonly author: Author;
   readonly at: Date;
+  /** T4: the member confirmed a repeat. */
+  readonly confirmed: boolean;
   /**
    * T8: keys are per team. A retry with the same key and fingerprint returns the first
    * `applied` answer (`replayed: true`) before any other check, and counts once.
@@ -196,7 +194,6 @@ export interface TagApplyRequest {
   readonly fingerprint: string;
   readonly newApplicationId: TagApplicationId;
   readonly newTagId: TagId;
-  readonly decide: (state: CustomerTagState) => ApplicationDecision;
 }
 
 /** The answer to a tag application (T3, T4, T8). */
@@ -214,26 +211,71 @@ export type TagApplyResult =
     }
   | { readonly kind: "confirmation_required"; readonly tag: Tag; readonly count: number };
 
-/** Team tags and their applications (T1–T8). */
+/** An `applied` answer: what `Tags.recordApplication` stores and an idempotency key replays. */
+export type AppliedTag = Extract<TagApplyResult, { readonly kind: "applied" }>;
+
+/** What `Tags.lockApplication` read under its lock: the tag, the customer's count, the channel. */
+export interface LockedTagApplication {
+  readonly tag: Tag;
+  /** The customer's count of the tag (0 when never applied or removed since, T5). */
+  readonly count: number;
+  /** The conversation's channel, or null when the request names no conversation. */
+  readonly channel: Channel | null;
+}
+
+/** What `Tags.lockRemoval` read under its lock. */
+export interface LockedTagRemoval {
+  readonly tag: Tag;
+  /** The customer's count of the tag; 0 when it is not on the customer. */
+  readonly count: number;
+}
+
+/**
+ * Team tags and their applications (T1–T8). The use cases decide; these methods lock and
+ * read, or write what was decided. Run them inside `Transactions.withTransaction`: a lock
+ * holds until the transaction ends.
+ */
 export class Tags extends Context.Tag("customer-panel/Tags")<
   Tags,
   {
     /**
-     * Atomically: replays an idempotent request; finds or creates the team tag by key;
-     * locks the customer's tag state; runs `decide`; on `applied` appends one
-     * application (with the conversation's channel) and stores the count.
-     * NotFound for a missing/foreign customer, or a conversation not of that customer.
+     * T8: takes the team's idempotency key's lock (requests with one key take turns, so a
+     * retry racing its original waits for it) and reads the answer first given under it,
+     * with its fingerprint; null when the key is new.
      */
-    readonly apply: (
+    readonly rememberedApplication: (
+      teamId: TeamId,
+      idempotencyKey: string,
+    ) => Effect.Effect<RememberedAnswer<AppliedTag> | null>;
+    /**
+     * In one step: checks the customer, and the conversation as that customer's (X2); finds
+     * the team tag by key or creates it with `newTagId` (T3); locks the customer's state of
+     * the tag and reads its count. NotFound for a missing/foreign customer, or a conversation
+     * not of that customer; nothing is written then.
+     */
+    readonly lockApplication: (
       request: TagApplyRequest,
-    ) => Effect.Effect<TagApplyResult, NotFound | IdempotencyKeyReused>;
-    /** Atomically runs `decide` on the customer's tag state and clears it on `removed` (T5). */
-    readonly remove: (
+    ) => Effect.Effect<LockedTagApplication, NotFound>;
+    /**
+     * In one step: appends the application (T7), stores the customer's new count, and, when
+     * the request has an idempotency key, remembers `applied` as its first answer (T8).
+     */
+    readonly recordApplication: (
+      request: TagApplyRequest,
+      applied: AppliedTag,
+    ) => Effect.Effect<void>;
+    /** Locks the customer's state of the team tag and reads it; NotFound for customer or tag. */
+    readonly lockRemoval: (
       teamId: TeamId,
       customerId: CustomerId,
       tagId: TagId,
-      decide: (state: CustomerTagState) => RemovalDecision,
-    ) => Effect.Effect<{ readonly decision: RemovalDecision; readonly tag: Tag }, NotFound>;
+    ) => Effect.Effect<LockedTagRemoval, NotFound>;
+    /** T5: the customer's count of the tag restarts; the applications stay. */
+    readonly recordRemoval: (
+      teamId: TeamId,
+      customerId: CustomerId,
+      tagId: TagId,
+    ) => Effect.Effect<void>;
     /**
      * T2 candidates whose key contains `queryKey` (LIKE wildcards taken literally),
      * ordered as `rankSuggestions` orders them — prefix matches first, then uses — BEFORE

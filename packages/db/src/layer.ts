@@ -12,6 +12,7 @@ import {
   Profiles,
   TagReports,
   Tags,
+  Transactions,
 } from "@customer-panel/core/adapter";
 import { Layer } from "effect";
 import type { Db } from "./database.js";
@@ -26,6 +27,7 @@ import { makePanelReader } from "./repositories/panel-reader.js";
 import { makeProfiles } from "./repositories/profiles.js";
 import { makeTagReports } from "./repositories/tag-reports.js";
 import { makeTags } from "./repositories/tags.js";
+import { makeTransactions } from "./repositories/transactions.js";
 import type { RowExport } from "./row-export/row-export.js";
 
 /** Every port core's use cases need, except the Mailer (the host chooses how mail leaves). */
@@ -42,7 +44,8 @@ export type DatabasePorts =
   | Preferences
   | Profiles
   | TagReports
-  | Tags;
+  | Tags
+  | Transactions;
 
 /**
  * The database's implementation of core's ports, as one Layer. `rows` is how long exports
@@ -64,4 +67,5 @@ export const databaseLayer = (db: Db, rows?: RowExport): Layer.Layer<DatabasePor
     Layer.succeed(Profiles, makeProfiles(db)),
     Layer.succeed(TagReports, makeTagReports(db, rows)),
     Layer.succeed(Tags, makeTags(db)),
+    Layer.succeed(Transactions, makeTransactions(db)),
   );

@@ -1,4 +1,4 @@
-import { decideRemoval, type InstantRange } from "@customer-panel/core";
+import type { InstantRange } from "@customer-panel/core";
 import {
   encodeTagRecordsCsv,
   encodeTagStatsCsv,
@@ -12,7 +12,6 @@ import { Effect } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database, Db } from "../src/database.js";
 import { makeTagReports as makeTagReportsOn } from "../src/repositories/tag-reports.js";
-import { makeTags } from "../src/repositories/tags.js";
 import { CopyStalled } from "../src/row-export/copy-export.js";
 import {
   EXPORT_BATCH_SIZE,
@@ -22,7 +21,7 @@ import {
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
 import { countingSelects } from "./port-calls.js";
-import { type ApplyInput, applyRequest } from "./tag-requests.js";
+import { type ApplyInput, applyRequest, tagUseCases } from "./tag-requests.js";
 
 const collect = async <T>(rows: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
@@ -61,7 +60,8 @@ describe.each(engines)("Tag reports on $name", (engine) => {
     teamId = await seedTeam(db);
   });
 
-  const apply = (input: ApplyInput) => Effect.runPromise(makeTags(db).apply(applyRequest(input)));
+  const apply = (input: ApplyInput) =>
+    Effect.runPromise(tagUseCases(db).apply(applyRequest(input)));
 
   describe("R2/R3 a range's applications, [startsAt, endsBefore), this team only (X2)", () => {
     let amy: { customerId: string; conversationId: string };
@@ -158,12 +158,10 @@ describe.each(engines)("Tag reports on $name", (engine) => {
     });
 
     it("T5 a removed tag's past applications are still reported", async () => {
-      const tags = makeTags(db);
+      const tags = tagUseCases(db);
       const vip = await apply({ teamId, customerId: bob.customerId, name: "VIP" });
       for (const customerId of [amy.customerId, bob.customerId]) {
-        await Effect.runPromise(
-          tags.remove(teamId as never, customerId as never, vip.tag.id, decideRemoval),
-        );
+        await Effect.runPromise(tags.remove(teamId as never, customerId as never, vip.tag.id));
       }
       const stats = await collect(makeTagReports(db).stats(teamId as never, range));
       expect(stats[0]).toEqual({ tagName: "VIP", applications: 2, customers: 2 });

@@ -1,13 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { decideApplication, normaliseTagName, type TagMethod } from "@customer-panel/core";
-import type { TagApplyRequest } from "@customer-panel/core/adapter";
+import {
+  applyTagRequest,
+  type CustomerId,
+  normaliseTagName,
+  removeTagFrom,
+  type TagId,
+  type TagMethod,
+  type TeamId,
+} from "@customer-panel/core";
+import { type TagApplyRequest, Tags, Transactions } from "@customer-panel/core/adapter";
 import { type SQL, sql } from "drizzle-orm";
-import { Effect, Either } from "effect";
+import { Effect, Either, Layer } from "effect";
 import type { Db } from "../src/database.js";
+import { makeTags } from "../src/repositories/tags.js";
+import { makeTransactions } from "../src/repositories/transactions.js";
 
 /**
- * Tag requests as core's use case builds them (decide = core's decideApplication),
- * and counters read straight from the tables, for the tag repository tests.
+ * Tag requests as core's use case builds them, core's transactions of a tag application
+ * and removal run on the Tags repository, and counters read straight from the tables, for
+ * the tag repository tests.
  */
 
 /** What a test says about one application; everything else has a default. */
@@ -44,7 +55,25 @@ export const applyRequest = (input: ApplyInput): TagApplyRequest => {
       JSON.stringify([input.customerId, tag.key, input.conversationId ?? null, confirmed, method]),
     newApplicationId: randomUUID() as never,
     newTagId: randomUUID() as never,
-    decide: (state) => decideApplication(state, { method, confirmed }),
+    confirmed,
+  };
+};
+
+/**
+ * The Tags repository with core's `applyTagRequest` and `removeTagFrom` run on it (and its
+ * transactions): what `tags.apply`/`tags.remove` do below the permission check.
+ */
+export const tagUseCases = (db: Db) => {
+  const tags = makeTags(db);
+  const ports = Layer.merge(
+    Layer.succeed(Tags, tags),
+    Layer.succeed(Transactions, makeTransactions(db)),
+  );
+  return {
+    ...tags,
+    apply: (request: TagApplyRequest) => applyTagRequest(request).pipe(Effect.provide(ports)),
+    remove: (teamId: TeamId, customerId: CustomerId, tagId: TagId) =>
+      removeTagFrom(teamId, customerId, tagId).pipe(Effect.provide(ports)),
   };
 };
 

@@ -3,7 +3,6 @@ import { eq } from "drizzle-orm";
 import { Effect } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
-import { makeTags } from "../src/repositories/tags.js";
 import * as t from "../src/schema.js";
 import { type Engine, type EngineHandle, serverEngine } from "../src/testing/engines.js";
 import { seedCustomer, seedTeam } from "../src/testing/seed.js";
@@ -12,6 +11,7 @@ import {
   applicationCount,
   applyRequest,
   customerTagCount,
+  tagUseCases,
   tagUses,
 } from "./tag-requests.js";
 
@@ -33,7 +33,7 @@ if (concurrentEngines.length === 0) {
 describe.each(concurrentEngines)("B1/T8 exact counting under concurrency on $name", (engine) => {
   let handle: EngineHandle;
   let db: Db;
-  let tags: ReturnType<typeof makeTags>;
+  let tags: ReturnType<typeof tagUseCases>;
   let teamId: string;
   let customerId: string;
 
@@ -44,7 +44,7 @@ describe.each(concurrentEngines)("B1/T8 exact counting under concurrency on $nam
   beforeEach(async () => {
     // The test engine's pool has 30 connections: enough for real overlap.
     db = (await handle.fresh()).db;
-    tags = makeTags(db);
+    tags = tagUseCases(db);
     teamId = await seedTeam(db);
     ({ customerId } = await seedCustomer(db, teamId));
   });

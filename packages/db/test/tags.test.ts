@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { decideRemoval, rankSuggestions, type SuggestionCandidate } from "@customer-panel/core";
+import { rankSuggestions, type SuggestionCandidate } from "@customer-panel/core";
 import { eq, sql } from "drizzle-orm";
 import { Effect } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
-import { makeTags } from "../src/repositories/tags.js";
+import { makeTransactions } from "../src/repositories/transactions.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
@@ -15,13 +15,14 @@ import {
   customerTagCount,
   failureOf,
   tagTableCounts,
+  tagUseCases,
   tagUses,
 } from "./tag-requests.js";
 
 describe.each(engines)("Tags repository on $name", (engine) => {
   let handle: EngineHandle;
   let db: Db;
-  let tags: ReturnType<typeof makeTags>;
+  let tags: ReturnType<typeof tagUseCases>;
   let teamId: string;
   let customerId: string;
   let conversationId: string;
@@ -32,7 +33,7 @@ describe.each(engines)("Tags repository on $name", (engine) => {
   afterAll(async () => handle?.dispose());
   beforeEach(async () => {
     db = (await handle.fresh()).db;
-    tags = makeTags(db);
+    tags = tagUseCases(db);
     teamId = await seedTeam(db);
     ({ customerId, conversationId } = await seedCustomer(db, teamId));
   });
@@ -90,7 +91,7 @@ describe.each(engines)("Tags repository on $name", (engine) => {
       await apply({ name: "VIP", confirmed: true });
       if (first.kind !== "applied") throw new Error("expected applied");
       const removed = await Effect.runPromise(
-        tags.remove(teamId as never, customerId as never, first.tag.id, decideRemoval),
+        tags.remove(teamId as never, customerId as never, first.tag.id),
       );
       expect(removed).toEqual({
         decision: { kind: "removed", previousCount: 2 },
@@ -110,7 +111,7 @@ describe.each(engines)("Tags repository on $name", (engine) => {
       const applied = await apply({ name: "VIP", customerId: other.customerId });
       if (applied.kind !== "applied") throw new Error("expected applied");
       const removed = await Effect.runPromise(
-        tags.remove(teamId as never, customerId as never, applied.tag.id, decideRemoval),
+        tags.remove(teamId as never, customerId as never, applied.tag.id),
       );
       expect(removed.decision).toEqual({ kind: "not_applied" });
       expect(await customerTagCount(db, other.customerId, "vip")).toBe(1);
@@ -243,6 +244,38 @@ describe.each(engines)("Tags repository on $name", (engine) => {
     });
   });
 
+  describe("tags.apply is two statements in one transaction (the lock CTE, the record CTE)", () => {
+    it("a first and a repeat application each send two statements besides BEGIN/COMMIT", async () => {
+      const statements: string[] = [];
+      const counted = (await handle.fresh({ onQuery: (s) => statements.push(s) })).db;
+      const team = await seedTeam(counted);
+      const { customerId: customer } = await seedCustomer(counted, team);
+      const countedTags = tagUseCases(counted);
+      for (const confirmed of [false, true]) {
+        statements.length = 0;
+        const result = await Effect.runPromise(
+          countedTags.apply(
+            applyRequest({ teamId: team, customerId: customer, name: "VIP", confirmed }),
+          ),
+        );
+        expect(result.kind).toBe("applied");
+        const work = statements.filter((s) => !/^\s*(begin|commit|rollback)\b/i.test(s));
+        expect(work).toHaveLength(2);
+      }
+    });
+
+    it("a failure after the lock rolls the tag it created back", async () => {
+      const request = applyRequest({ teamId, customerId, name: "Rolled back" });
+      const failing = Effect.gen(function* () {
+        yield* tags.lockApplication(request);
+        return yield* Effect.fail("refused" as const);
+      });
+      const exit = await Effect.runPromiseExit(makeTransactions(db).withTransaction(failing));
+      expect(exit._tag).toBe("Failure");
+      expect(await tagTableCounts(db)).toMatchObject({ tags: 0 });
+    });
+  });
+
   describe("T2 suggestions: prefix first, most used first, wildcards literal, any script", () => {
     const seedTags = async (team: string, list: readonly (readonly [string, number])[]) => {
       const rows = list.map(([name, uses]) => ({
@@ -331,9 +364,7 @@ describe.each(engines)("Tags repository on $name", (engine) => {
       await apply({ name: "Alpha", at: t2, confirmed: true });
       await apply({ name: "Alpha", at: t3, confirmed: true });
       const b = await apply({ name: "Beta", at: t2 });
-      await Effect.runPromise(
-        tags.remove(teamId as never, customerId as never, a.tag.id, decideRemoval),
-      );
+      await Effect.runPromise(tags.remove(teamId as never, customerId as never, a.tag.id));
       await apply({ name: "alpha", at: t4 });
       const other = await seedCustomer(db, teamId);
       await apply({ name: "Beta", at: t2, customerId: other.customerId });
@@ -430,16 +461,14 @@ describe.each(engines)("Tags repository on $name", (engine) => {
     it("remove with another team's customer or tag", async () => {
       const mine = await apply({ name: "Mine" });
       await sameFailure(
-        () => tags.remove(teamId as never, foreign.customerId as never, mine.tag.id, decideRemoval),
-        () => tags.remove(teamId as never, randomUUID() as never, mine.tag.id, decideRemoval),
+        () => tags.remove(teamId as never, foreign.customerId as never, mine.tag.id),
+        () => tags.remove(teamId as never, randomUUID() as never, mine.tag.id),
         "NOT_FOUND",
         "customer",
       );
       await sameFailure(
-        () =>
-          tags.remove(teamId as never, customerId as never, foreign.tagId as never, decideRemoval),
-        () =>
-          tags.remove(teamId as never, customerId as never, randomUUID() as never, decideRemoval),
+        () => tags.remove(teamId as never, customerId as never, foreign.tagId as never),
+        () => tags.remove(teamId as never, customerId as never, randomUUID() as never),
         "NOT_FOUND",
         "tag",
       );

@@ -1,10 +1,16 @@
 import { Clock, Effect, Either } from "effect";
-import type { ConversationId, CustomerId, TagApplicationId, TagId } from "../domain/ids.js";
+import type { ConversationId, CustomerId, TagApplicationId, TagId, TeamId } from "../domain/ids.js";
 import type { IntegrationActor, MemberActor } from "../domain/model.js";
 import type { TagMethod } from "../domain/vocabulary.js";
-import type { Author, TagApplyResult } from "../ports.js";
+import { Transactions } from "../ports/transactions.js";
+import type { Author, LockedTagApplication, TagApplyRequest, TagApplyResult } from "../ports.js";
 import { ChangeFeed, IdSource, Tags } from "../ports.js";
-import { decideApplication, decideRemoval } from "../rules/repeat-tagging.js";
+import { decideReplay } from "../rules/idempotency.js";
+import {
+  type ApplicationDecision,
+  decideApplication,
+  decideRemoval,
+} from "../rules/repeat-tagging.js";
 import { decideReportWindow } from "../rules/report-window.js";
 import type { NormalisedTagName } from "../rules/tag-name.js";
 import { rankSuggestions, suggestionQueryKey } from "../rules/tag-suggestions.js";
@@ -49,6 +55,53 @@ const fingerprintOf = (p: ApplyParams, method: TagMethod, author: Author): strin
     author.memberId,
   ]);
 
+// Turning T3/T4's decision on the locked state into the answer: written once, here.
+const answerOf = (
+  request: TagApplyRequest,
+  locked: LockedTagApplication,
+  decision: ApplicationDecision,
+): TagApplyResult =>
+  decision.kind === "confirmation_required"
+    ? { kind: "confirmation_required", tag: locked.tag, count: decision.count }
+    : {
+        kind: "applied",
+        tag: locked.tag,
+        count: decision.count,
+        repeat: decision.repeat,
+        applicationId: request.newApplicationId,
+        channel: locked.channel,
+        appliedAt: request.at,
+        replayed: false,
+      };
+
+/**
+ * The transaction of a tag application, top to bottom (T3, T4, T7, T8): replay an idempotent
+ * retry (T8) → lock the customer's state of the tag → decide (T3/T4) → record what was
+ * decided. Everything commits together or not at all.
+ */
+export const applyTagRequest = (request: TagApplyRequest) =>
+  Effect.gen(function* () {
+    const tags = yield* Tags;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        if (request.idempotencyKey !== null) {
+          const remembered = yield* tags.rememberedApplication(
+            request.teamId,
+            request.idempotencyKey,
+          );
+          const replay = yield* decideReplay(remembered, request.fingerprint);
+          if (replay.kind === "replay") return { ...replay.answer, replayed: true };
+        }
+        const locked = yield* tags.lockApplication(request);
+        const decision = decideApplication(locked, request);
+        const answer = answerOf(request, locked, decision);
+        if (answer.kind === "applied") yield* tags.recordApplication(request, answer);
+        return answer;
+      }),
+    );
+  });
+
 const apply = (
   teamId: MemberActor["teamId"],
   params: ApplyParams,
@@ -58,8 +111,7 @@ const apply = (
   Effect.gen(function* () {
     const at = new Date(yield* Clock.currentTimeMillis);
     const ids = yield* IdSource;
-    const tags = yield* Tags;
-    const result: TagApplyResult = yield* tags.apply({
+    const result = yield* applyTagRequest({
       teamId,
       customerId: params.customerId,
       tag: params.name,
@@ -67,11 +119,11 @@ const apply = (
       method,
       author,
       at,
+      confirmed: params.confirm,
       idempotencyKey: params.idempotencyKey ?? null,
       fingerprint: fingerprintOf(params, method, author),
       newApplicationId: (yield* ids.uuid) as TagApplicationId,
       newTagId: (yield* ids.uuid) as TagId,
-      decide: (state) => decideApplication(state, { method, confirmed: params.confirm }),
     });
     if (result.kind === "applied" && !result.replayed) {
       const feed = yield* ChangeFeed;
@@ -111,6 +163,24 @@ export const ingestTag = (
     memberName: null,
   });
 
+/**
+ * The transaction of a tag removal (T5): lock the customer's state of the tag → decide →
+ * restart the count when it was on the customer.
+ */
+export const removeTagFrom = (teamId: TeamId, customerId: CustomerId, tagId: TagId) =>
+  Effect.gen(function* () {
+    const tags = yield* Tags;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        const locked = yield* tags.lockRemoval(teamId, customerId, tagId);
+        const decision = decideRemoval(locked);
+        if (decision.kind === "removed") yield* tags.recordRemoval(teamId, customerId, tagId);
+        return { decision, tag: locked.tag };
+      }),
+    );
+  });
+
 /** `tags.remove` (T5): takes the tag off the customer; its count restarts; history stays. */
 export const removeTag = (
   actor: MemberActor,
@@ -118,13 +188,7 @@ export const removeTag = (
 ) =>
   Effect.gen(function* () {
     yield* requireAction(actor, "tags.remove");
-    const tags = yield* Tags;
-    const { decision, tag } = yield* tags.remove(
-      actor.teamId,
-      input.customerId,
-      input.tagId,
-      decideRemoval,
-    );
+    const { decision, tag } = yield* removeTagFrom(actor.teamId, input.customerId, input.tagId);
     if (decision.kind === "removed") {
       const feed = yield* ChangeFeed;
       const at = new Date(yield* Clock.currentTimeMillis);

@@ -14,6 +14,7 @@ import type {
   Profiles,
   TagReports,
   Tags,
+  Transactions,
 } from "../../src/adapter.js";
 import { conversationsLayer } from "./in-memory/conversations.js";
 import { deliveryLayer } from "./in-memory/delivery.js";
@@ -25,6 +26,7 @@ import { profilesLayer } from "./in-memory/profiles.js";
 import { makeSeed, type Seed } from "./in-memory/seed.js";
 import { emptyState, type InMemoryState, makeUuids } from "./in-memory/state.js";
 import { tagsLayer } from "./in-memory/tags.js";
+import { transactionsLayer } from "./in-memory/transactions.js";
 
 /** Every port the use cases need. */
 export type AllPorts =
@@ -41,7 +43,8 @@ export type AllPorts =
   | Mailer
   | Navigation
   | ChangeFeed
-  | IdSource;
+  | IdSource
+  | Transactions;
 
 /** One in-memory world: the ports as a layer, the state they share, and seed helpers. */
 export interface InMemoryPorts {
@@ -68,6 +71,7 @@ export const makeInMemoryPorts = (): InMemoryPorts => {
     conversationsLayer(state, adapterId),
     ingestionLayer(state, adapterId),
     navigationLayer(state),
+    transactionsLayer(state),
   );
   return { layer, state, seed: makeSeed(state) };
 };

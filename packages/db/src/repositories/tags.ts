@@ -1,25 +1,28 @@
 import {
   type Channel,
   type CustomerId,
-  IdempotencyKeyReused,
   NotFound,
+  type RememberedAnswer,
   type SuggestionCandidate,
   type Tag,
   type TagApplicationId,
-  type TagApplyResult,
   type TagFrequency,
   type TagId,
   type TeamId,
 } from "@customer-panel/core";
-import type { TagApplyRequest, Tags } from "@customer-panel/core/adapter";
+import type {
+  AppliedTag,
+  LockedTagApplication,
+  LockedTagRemoval,
+  TagApplyRequest,
+  Tags,
+} from "@customer-panel/core/adapter";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";
 import { customers, customerTags, idempotencyKeys, tagApplications, tags } from "../schema.js";
-import { query, rowsOf, type Tx, transact } from "../transaction.js";
+import { onHandle, query, rowsOf, type Tx } from "../transaction.js";
 import { escapeLike } from "./like-pattern.js";
-
-type AppliedResult = Extract<TagApplyResult, { kind: "applied" }>;
 
 /** How an applied answer is kept in `idempotency_keys.result` (JSON: the date as ISO text). */
 interface StoredApplied {
@@ -31,7 +34,7 @@ interface StoredApplied {
   readonly appliedAt: string;
 }
 
-const toStored = (result: AppliedResult): StoredApplied => ({
+const toStored = (result: AppliedTag): StoredApplied => ({
   tag: result.tag,
   count: result.count,
   repeat: result.repeat,
@@ -41,7 +44,7 @@ const toStored = (result: AppliedResult): StoredApplied => ({
 });
 
 // JSON has no dates: the stored answer is revived field by field, not spread.
-const fromStored = (stored: StoredApplied): AppliedResult => ({
+const fromStored = (stored: StoredApplied): AppliedTag => ({
   kind: "applied",
   tag: {
     id: stored.tag.id,
@@ -54,7 +57,7 @@ const fromStored = (stored: StoredApplied): AppliedResult => ({
   applicationId: stored.applicationId as TagApplicationId,
   channel: stored.channel,
   appliedAt: new Date(stored.appliedAt),
-  replayed: true,
+  replayed: false,
 });
 
 const tagFromRow = (row: { id: string; teamId: string; name: string; key: string }): Tag => ({
@@ -66,12 +69,10 @@ const tagFromRow = (row: { id: string; teamId: string; name: string; key: string
 
 const tagColumns = { id: tags.id, teamId: tags.teamId, name: tags.name, key: tags.key };
 
-type ApplyRefusal = NotFound | IdempotencyKeyReused;
-
 // T8: requests with one key take turns, so a retry racing its original waits and then replays.
 // Transaction-scoped, so it is released by commit or rollback; a hash collision only serialises.
-const lockIdempotencyKey = (tx: Tx, teamId: TeamId, key: string) =>
-  tx.execute(
+const lockIdempotencyKey = (handle: Db | Tx, teamId: TeamId, key: string) =>
+  handle.execute(
     sql`select pg_advisory_xact_lock(hashtextextended(${`tags.apply:${teamId}:${key}`}, 0))`,
   );
 
@@ -146,17 +147,17 @@ const applyStateSql = (request: TagApplyRequest) => sql`
     tag.id as tag_id, tag.name as tag_name, tag.key as tag_key, (select count from state) as count
   from checks left join tag on true`;
 
-const applyState = async (
-  tx: Tx,
+// The checks refuse with null: nothing was written.
+const lockApplicationIn = async (
+  handle: Db | Tx,
   request: TagApplyRequest,
-  refuse: (error: ApplyRefusal) => never,
-): Promise<{ channel: Channel | null; tag: Tag; count: number }> => {
-  let [state] = await rowsOf<ApplyState>(tx, applyStateSql(request));
-  if (!state?.customer_found) return refuse(NotFound.of("customer"));
+): Promise<LockedTagApplication | NotFound> => {
+  let [state] = await rowsOf<ApplyState>(handle, applyStateSql(request));
+  if (!state?.customer_found) return NotFound.of("customer");
   if (request.conversationId !== null && !state.conversation_found) {
-    return refuse(NotFound.of("conversation"));
+    return NotFound.of("conversation");
   }
-  if (state.tag_id === null) [state] = await rowsOf<ApplyState>(tx, applyStateSql(request));
+  if (state.tag_id === null) [state] = await rowsOf<ApplyState>(handle, applyStateSql(request));
   if (state?.tag_id == null || state.tag_name === null || state.tag_key === null) {
     throw new Error("tag missing right after its upsert");
   }
@@ -172,21 +173,19 @@ const applyState = async (
   };
 };
 
-// T8 step 1: the first answer to this key, under the key's lock; null when the key is new.
-const replayOf = async (
-  tx: Tx,
-  request: TagApplyRequest,
+// T8: the first answer to this key, under the key's lock; null when the key is new.
+const rememberedIn = async (
+  handle: Db | Tx,
+  teamId: TeamId,
   key: string,
-  refuse: (error: ApplyRefusal) => never,
-): Promise<AppliedResult | null> => {
-  await lockIdempotencyKey(tx, request.teamId, key);
-  const [earlier] = await tx
+): Promise<RememberedAnswer<AppliedTag> | null> => {
+  await lockIdempotencyKey(handle, teamId, key);
+  const [earlier] = await handle
     .select({ fingerprint: idempotencyKeys.fingerprint, result: idempotencyKeys.result })
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.teamId, request.teamId), eq(idempotencyKeys.key, key)));
+    .where(and(eq(idempotencyKeys.teamId, teamId), eq(idempotencyKeys.key, key)));
   if (!earlier) return null;
-  if (earlier.fingerprint !== request.fingerprint) return refuse(IdempotencyKeyReused.make());
-  return fromStored(earlier.result as StoredApplied);
+  return { fingerprint: earlier.fingerprint, answer: fromStored(earlier.result as StoredApplied) };
 };
 
 // Step 5 in ONE statement: the append-only application row (T7), the customer's new count, and
@@ -194,12 +193,8 @@ const replayOf = async (
 // defect). The tag's popularity (T2 \`uses\`) follows the application row by a trigger deferred
 // to commit (migration 0004), so the tag's row, shared by every customer, is locked only while
 // this transaction commits.
-const recordApplicationSql = (
-  request: TagApplyRequest,
-  tag: Tag,
-  channel: Channel | null,
-  result: AppliedResult,
-) => {
+const recordApplicationSql = (request: TagApplyRequest, result: AppliedTag) => {
+  const { tag, channel } = result;
   const key =
     request.idempotencyKey === null
       ? sql``
@@ -219,34 +214,34 @@ const recordApplicationSql = (
     where customer_id = ${request.customerId} and tag_id = ${tag.id}`;
 };
 
-const applyIn = async (
-  tx: Tx,
-  request: TagApplyRequest,
-  refuse: (error: ApplyRefusal) => never,
-): Promise<TagApplyResult> => {
-  const { idempotencyKey } = request;
-  if (idempotencyKey !== null) {
-    const replayed = await replayOf(tx, request, idempotencyKey, refuse);
-    if (replayed) return replayed;
-  }
-  const { channel, tag, count } = await applyState(tx, request, refuse);
-  const decision = request.decide({ count });
-  if (decision.kind === "confirmation_required") {
-    return { kind: "confirmation_required", tag, count: decision.count };
-  }
-  const result: AppliedResult = {
-    kind: "applied",
-    tag,
-    count: decision.count,
-    repeat: decision.repeat,
-    applicationId: request.newApplicationId,
-    channel,
-    appliedAt: request.at,
-    replayed: false,
-  };
-  await tx.execute(recordApplicationSql(request, tag, channel, result));
-  return result;
+// T5 under the row lock; no row means never applied: nothing to lock, a concurrent first
+// apply simply wins.
+const lockRemovalIn = async (
+  handle: Db | Tx,
+  teamId: TeamId,
+  customerId: CustomerId,
+  tagId: TagId,
+): Promise<LockedTagRemoval | NotFound> => {
+  const [customer] = await handle
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.teamId, teamId), eq(customers.id, customerId)));
+  if (!customer) return NotFound.of("customer");
+  const [tagRow] = await handle
+    .select(tagColumns)
+    .from(tags)
+    .where(and(eq(tags.teamId, teamId), eq(tags.id, tagId)));
+  if (!tagRow) return NotFound.of("tag");
+  const [state] = await handle
+    .select({ count: customerTags.count })
+    .from(customerTags)
+    .where(and(eq(customerTags.customerId, customerId), eq(customerTags.tagId, tagId)))
+    .for("update");
+  return { tag: tagFromRow(tagRow), count: state?.count ?? 0 };
 };
+
+const refusedOrRead = <A>(answer: A | NotFound): Effect.Effect<A, NotFound> =>
+  answer instanceof NotFound ? Effect.fail(answer) : Effect.succeed(answer);
 
 // T2: the matches in two groups — prefix (btree range on tags_team_key_prefix_idx) and the
 // others containing the query (trigram index) — each cut at `limit` before the final order.
@@ -324,32 +319,28 @@ const frequencyIn = async (
 
 /** Team tags and their applications (T1–T8) on either engine. */
 export const makeTags = (db: Db): Context.Tag.Service<typeof Tags> => ({
-  apply: (request) =>
-    transact<TagApplyResult, ApplyRefusal>(db, (tx, refuse) => applyIn(tx, request, refuse)),
-  remove: (teamId, customerId, tagId, decide) =>
-    transact(db, async (tx, refuse: (error: NotFound) => never) => {
-      const [customer] = await tx
-        .select({ id: customers.id })
-        .from(customers)
-        .where(and(eq(customers.teamId, teamId), eq(customers.id, customerId)));
-      if (!customer) return refuse(NotFound.of("customer"));
-      const [tagRow] = await tx
-        .select(tagColumns)
-        .from(tags)
-        .where(and(eq(tags.teamId, teamId), eq(tags.id, tagId)));
-      if (!tagRow) return refuse(NotFound.of("tag"));
-      const where = and(eq(customerTags.customerId, customerId), eq(customerTags.tagId, tagId));
-      // No row means never applied: nothing to lock, and a concurrent first apply simply wins.
-      const [state] = await tx
-        .select({ count: customerTags.count })
-        .from(customerTags)
-        .where(where)
-        .for("update");
-      const decision = decide({ count: state?.count ?? 0 });
-      // T5: the count restarts; the applications stay for reports and frequency.
-      if (decision.kind === "removed") await tx.update(customerTags).set({ count: 0 }).where(where);
-      return { decision, tag: tagFromRow(tagRow) };
-    }),
+  rememberedApplication: (teamId, key) =>
+    onHandle(db, (handle) => rememberedIn(handle, teamId, key)),
+  lockApplication: (request) =>
+    onHandle(db, (handle) => lockApplicationIn(handle, request)).pipe(
+      Effect.flatMap(refusedOrRead),
+    ),
+  recordApplication: (request, applied) =>
+    onHandle(db, (handle) => handle.execute(recordApplicationSql(request, applied))).pipe(
+      Effect.asVoid,
+    ),
+  lockRemoval: (teamId, customerId, tagId) =>
+    onHandle(db, (handle) => lockRemovalIn(handle, teamId, customerId, tagId)).pipe(
+      Effect.flatMap(refusedOrRead),
+    ),
+  // T5: the count restarts; the applications stay for reports and frequency.
+  recordRemoval: (_teamId, customerId, tagId) =>
+    onHandle(db, (handle) =>
+      handle
+        .update(customerTags)
+        .set({ count: 0 })
+        .where(and(eq(customerTags.customerId, customerId), eq(customerTags.tagId, tagId))),
+    ).pipe(Effect.asVoid),
   suggest: (teamId, queryKey, limit) => query(() => suggestIn(db, teamId, queryKey, limit)),
   frequency: (teamId, customerId, range) =>
     query(() => frequencyIn(db, teamId, customerId, range)).pipe(

@@ -1,5 +1,7 @@
 import { Effect, Layer } from "effect";
 import {
+  type AppliedTag,
+  type LockedTagApplication,
   type TagApplyRequest,
   type TagRecordRow,
   TagReports,
@@ -8,12 +10,10 @@ import {
 } from "../../../src/adapter.js";
 import {
   countTagFrequency,
-  IdempotencyKeyReused,
   type InstantRange,
   NotFound,
   type SuggestionCandidate,
   type Tag,
-  type TagApplyResult,
   type TeamId,
 } from "../../../src/index.js";
 import { inRange } from "../../../src/rules/tag-frequency.js";
@@ -35,21 +35,11 @@ const findOrCreateTag = (state: InMemoryState, request: TagApplyRequest): Tag =>
   return tag;
 };
 
-/** The whole of `Tags.apply`, run as one step (JS is single-threaded: this is the lock). */
-const applyTag = (
+/** T3/X2: the checks, the tag found or created, and the customer's count of it. */
+const lockApplication = (
   state: InMemoryState,
   request: TagApplyRequest,
-): Effect.Effect<TagApplyResult, NotFound | IdempotencyKeyReused> => {
-  const idempotencyKey =
-    request.idempotencyKey === null ? null : key(request.teamId, request.idempotencyKey);
-  if (idempotencyKey !== null) {
-    const earlier = state.idempotency.get(idempotencyKey);
-    if (earlier !== undefined) {
-      return earlier.fingerprint === request.fingerprint
-        ? Effect.succeed({ ...earlier.result, replayed: true })
-        : Effect.fail(IdempotencyKeyReused.make());
-    }
-  }
+): Effect.Effect<LockedTagApplication, NotFound> => {
   const customer = customerIn(state, request.teamId, request.customerId);
   if (customer === undefined) return Effect.fail(NotFound.of("customer"));
   const conversation =
@@ -60,38 +50,37 @@ const applyTag = (
     return Effect.fail(NotFound.of("conversation"));
   }
   const tag = findOrCreateTag(state, request);
-  const countKey = key(customer.id, tag.id);
-  const decision = request.decide({ count: state.customerTags.get(countKey) ?? 0 });
-  if (decision.kind === "confirmation_required") {
-    return Effect.succeed({ kind: "confirmation_required", tag, count: decision.count });
-  }
-  const channel = conversation?.channel ?? null;
+  return Effect.succeed({
+    tag,
+    count: state.customerTags.get(key(customer.id, tag.id)) ?? 0,
+    channel: conversation?.channel ?? null,
+  });
+};
+
+/** T7/T8: the application row, the new count, and the key's first answer. */
+const recordApplication = (
+  state: InMemoryState,
+  request: TagApplyRequest,
+  applied: AppliedTag,
+): void => {
   state.applications.push({
-    id: request.newApplicationId,
+    id: applied.applicationId,
     teamId: request.teamId,
-    customerId: customer.id,
-    tagId: tag.id,
-    appliedAt: request.at,
-    channel,
-    conversationId: conversation?.id ?? null,
+    customerId: request.customerId,
+    tagId: applied.tag.id,
+    appliedAt: applied.appliedAt,
+    channel: applied.channel,
+    conversationId: request.conversationId,
     method: request.method,
     memberId: request.author.memberId,
   });
-  state.customerTags.set(countKey, decision.count);
-  const result = {
-    kind: "applied",
-    tag,
-    count: decision.count,
-    repeat: decision.repeat,
-    applicationId: request.newApplicationId,
-    channel,
-    appliedAt: request.at,
-    replayed: false,
-  } as const;
-  if (idempotencyKey !== null) {
-    state.idempotency.set(idempotencyKey, { fingerprint: request.fingerprint, result });
+  state.customerTags.set(key(request.customerId, applied.tag.id), applied.count);
+  if (request.idempotencyKey !== null) {
+    state.idempotency.set(key(request.teamId, request.idempotencyKey), {
+      fingerprint: request.fingerprint,
+      result: applied,
+    });
   }
-  return Effect.succeed(result);
 };
 
 const teamTag = (state: InMemoryState, teamId: TeamId, tagId: Tag["id"]): Tag | undefined => {
@@ -168,17 +157,30 @@ async function* recordRows(
 export const tagsLayer = (state: InMemoryState) =>
   Layer.merge(
     Layer.succeed(Tags, {
-      apply: (request) => Effect.suspend(() => applyTag(state, request)),
-      remove: (teamId, customerId, tagId, decide) =>
+      rememberedApplication: (teamId, idempotencyKey) =>
+        Effect.sync(() => {
+          const earlier = state.idempotency.get(key(teamId, idempotencyKey));
+          return earlier === undefined
+            ? null
+            : { fingerprint: earlier.fingerprint, answer: earlier.result };
+        }),
+      lockApplication: (request) => Effect.suspend(() => lockApplication(state, request)),
+      recordApplication: (request, applied) =>
+        Effect.sync(() => recordApplication(state, request, applied)),
+      lockRemoval: (teamId, customerId, tagId) =>
         Effect.suspend(() => {
           const customer = customerIn(state, teamId, customerId);
           if (customer === undefined) return Effect.fail(NotFound.of("customer"));
           const tag = teamTag(state, teamId, tagId);
           if (tag === undefined) return Effect.fail(NotFound.of("tag"));
-          const countKey = key(customer.id, tag.id);
-          const decision = decide({ count: state.customerTags.get(countKey) ?? 0 });
-          if (decision.kind === "removed") state.customerTags.set(countKey, 0);
-          return Effect.succeed({ decision, tag });
+          return Effect.succeed({
+            tag,
+            count: state.customerTags.get(key(customer.id, tag.id)) ?? 0,
+          });
+        }),
+      recordRemoval: (_teamId, customerId, tagId) =>
+        Effect.sync(() => {
+          state.customerTags.set(key(customerId, tagId), 0);
         }),
       suggest: (teamId, queryKey, limit) =>
         Effect.sync(() => {
