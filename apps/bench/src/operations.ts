@@ -49,7 +49,7 @@ export interface MemoryResult {
   readonly targetMb: number;
 }
 
-const actor: MemberActor = {
+export const actor: MemberActor = {
   kind: "member",
   teamId: FIXTURE.teamId as TeamId,
   memberId: FIXTURE.adminId as MemberId,
@@ -58,7 +58,7 @@ const actor: MemberActor = {
   client: "web",
 };
 
-const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
+export const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
   let bytes = 0;
   for await (const chunk of chunks) bytes += Buffer.byteLength(chunk);
   return bytes;
@@ -67,7 +67,7 @@ const bytesOf = async (chunks: AsyncIterable<string>): Promise<number> => {
 // Library first in odd rounds, baseline first in even ones, so warm-up favours neither. A
 // read-only operation first runs once on each path untimed (JIT, plan and buffer cache warm);
 // `tags.apply` writes per round and skips that.
-const alternate = async (
+export const alternate = async (
   rounds: number,
   library: (round: number) => Promise<unknown>,
   baseline: (round: number) => Promise<unknown>,
@@ -91,7 +91,7 @@ const alternate = async (
   return { library: summarise(lib), baseline: summarise(raw) };
 };
 
-const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name, a.channel, a.method, m.name as member_name
+export const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name, a.channel, a.method, m.name as member_name
   from tag_applications a
   join customers c on c.team_id = a.team_id and c.id = a.customer_id
   join tags t on t.team_id = a.team_id and t.id = a.tag_id
@@ -99,7 +99,7 @@ const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name,
   where a.team_id = $1 and a.applied_at >= $2 and a.applied_at < $3
   order by a.applied_at, a.id`;
 
-const STATS_SQL = `select t.name, count(*)::int as applications, count(distinct a.customer_id)::int as customers
+export const STATS_SQL = `select t.name, count(*)::int as applications, count(distinct a.customer_id)::int as customers
   from tag_applications a join tags t on t.team_id = a.team_id and t.id = a.tag_id
   where a.team_id = $1 and a.applied_at >= $2 and a.applied_at < $3
   group by t.id, t.name order by applications desc, t.name collate "C", t.id`;
@@ -119,7 +119,7 @@ const literal = (text: string, params: readonly unknown[]): string =>
   });
 
 // The window's instants exactly as the use case computes them (Asia/Taipei has no DST).
-const windowBounds = (w: { readonly from: string; readonly to: string }) => {
+export const windowBounds = (w: { readonly from: string; readonly to: string }) => {
   const startsAt = new Date(`${w.from}T00:00:00+08:00`);
   const endsBefore = new Date(new Date(`${w.to}T00:00:00+08:00`).getTime() + 86_400_000);
   return [FIXTURE.teamId, startsAt, endsBefore] as const;
@@ -129,14 +129,14 @@ const windowBounds = (w: { readonly from: string; readonly to: string }) => {
  * Everything a run of the operations needs. The library path runs each use case as the
  * tRPC router does: through `runUseCase` on one runtime whose ports are built once.
  */
-interface Context {
+export interface Context {
   readonly engine: BenchEngine;
   readonly scale: Scale;
   readonly runtime: ManagedRuntime.ManagedRuntime<DatabasePorts, never>;
 }
 
 /** A summary of `repeat` calls per round, as time per call. */
-const perCall = (s: Summary, repeat: number): Summary => ({
+export const perCall = (s: Summary, repeat: number): Summary => ({
   median: s.median / repeat,
   min: s.min / repeat,
   max: s.max / repeat,
@@ -168,7 +168,7 @@ const row = (
   facts,
 });
 
-const recordsRow = async (ctx: Context): Promise<OperationResult> => {
+export const recordsRow = async (ctx: Context): Promise<OperationResult> => {
   let bytes = 0;
   let rows = 0;
   let copyBytes = 0;
@@ -255,7 +255,7 @@ const PANEL_SQL = [
    where cv.team_id = $1 and cv.id = $2 and ct.count > 0 order by t.name`,
 ];
 
-const panelRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
+export const panelRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
   const repeat = 50;
   let roundTrips = 0;
   let tags = 0;
