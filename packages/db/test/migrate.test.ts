@@ -42,5 +42,14 @@ describe.each(engines)(
       );
       expect(trigrams?.n).toBeGreaterThan(0);
     });
+
+    it("R2 over years of history: the team-and-time index covers what the stats aggregate reads", async () => {
+      const database = await handle.fresh();
+      const [index] = await rowsOf<{ def: string }>(
+        database.db,
+        sql`select indexdef as def from pg_indexes where indexname = 'tag_applications_team_applied_idx'`,
+      );
+      expect(index?.def).toContain("(team_id, applied_at, id) INCLUDE (tag_id, customer_id)");
+    });
   },
 );
