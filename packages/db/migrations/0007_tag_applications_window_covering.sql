@@ -5,6 +5,17 @@
 -- whole table when applications of many days interleave. Same key, so the records export's
 -- order and keyset resumption are unchanged. Rebuilding it takes a while on a large table
 -- (≈ 25 s for 10M applications on the bench machine) and blocks writes to tag_applications
--- meanwhile: see docs/deploy.md, "Upgrading".
-DROP INDEX "tag_applications_team_applied_idx";--> statement-breakpoint
-CREATE INDEX "tag_applications_team_applied_idx" ON "tag_applications" USING btree ("team_id","applied_at","id") INCLUDE ("tag_id","customer_id");
+-- meanwhile; an operator who built it beforehand with CREATE INDEX CONCURRENTLY (docs/deploy.md,
+-- "Upgrading") finds this migration a no-op: it rebuilds only an index without the columns.
+DO $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_indexes
+    WHERE schemaname = current_schema() AND indexname = 'tag_applications_team_applied_idx'
+      AND indexdef LIKE '%(team_id, applied_at, id) INCLUDE (tag_id, customer_id)'
+  ) THEN
+    DROP INDEX IF EXISTS "tag_applications_team_applied_idx";
+    CREATE INDEX "tag_applications_team_applied_idx" ON "tag_applications" USING btree ("team_id", "applied_at", "id") INCLUDE ("tag_id", "customer_id");
+  END IF;
+END
+$$;
