@@ -2,8 +2,16 @@ import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { DEFAULT_SCALE, generateDataset, MID_SCALE, QUICK_SCALE, type Scale } from "./dataset.js";
 import { type EngineName, openEngine } from "./engine.js";
+import {
+  formatHistory,
+  HISTORY_DEFAULT,
+  HISTORY_MID,
+  HISTORY_QUICK,
+  runHistory,
+} from "./history.js";
 import { type MemoryResult, type OperationResult, runOperations } from "./operations.js";
 import { formatReport } from "./report-table.js";
+import { CURVE_SCALES, formatCurve, runCurve, writeCurveSvg } from "./scale-curve.js";
 import { runServerLoad, type ServerLoadResults } from "./server-load/run.js";
 import type { XlsxResults } from "./xlsx-exports.js";
 
@@ -169,15 +177,54 @@ if (isMain) {
     : args.json
       ? undefined
       : (line: string) => console.log(line);
-  const report =
-    child || args.engines.length === 1 ? runBench({ ...args, log }) : runIsolated(args, log);
-  report.then(
-    (report) => {
-      console.log(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
+  if (argv.includes("--history")) {
+    // Issue 19 item 4, a run of its own: it builds two databases, one of 10M applications.
+    const [engine] = argv.includes("--engine") ? args.engines : (["postgres"] as const);
+    runHistory({
+      scale: argv.includes("--quick")
+        ? HISTORY_QUICK
+        : argv.includes("--mid")
+          ? HISTORY_MID
+          : HISTORY_DEFAULT,
+      engine: engine ?? "postgres",
+      serverUrl: args.serverUrl,
+      log: args.json ? undefined : (line) => console.log(line),
+    }).then(
+      (report) => console.log(args.json ? JSON.stringify(report, null, 2) : formatHistory(report)),
+      (error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      },
+    );
+  } else if (argv.includes("--curve")) {
+    // Issue 19 item 5: records and panel.get at each data size; `--svg FILE` writes the plot.
+    const svgAt = argv.indexOf("--svg");
+    const svg = svgAt >= 0 ? argv[svgAt + 1] : undefined;
+    runCurve({
+      scales: argv.includes("--quick") ? [QUICK_SCALE] : CURVE_SCALES,
+      engines: args.engines,
+      serverUrl: args.serverUrl,
+      log: args.json ? undefined : (line) => console.log(line),
+    })
+      .then(async (points) => {
+        if (svg !== undefined) await writeCurveSvg(svg, points);
+        console.log(args.json ? JSON.stringify(points, null, 2) : formatCurve(points));
+      })
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
+  } else {
+    const report =
+      child || args.engines.length === 1 ? runBench({ ...args, log }) : runIsolated(args, log);
+    report.then(
+      (report) => {
+        console.log(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      },
+    );
+  }
 }

@@ -53,7 +53,7 @@ export interface MemoryResult {
 
 const actor = FIXTURE_ADMIN;
 
-const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name, a.channel, a.method, m.name as member_name
+export const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name, a.channel, a.method, m.name as member_name
   from tag_applications a
   join customers c on c.team_id = a.team_id and c.id = a.customer_id
   join tags t on t.team_id = a.team_id and t.id = a.tag_id
@@ -61,7 +61,7 @@ const RECORDS_SQL = `select a.applied_at, a.customer_id, c.display_name, t.name,
   where a.team_id = $1 and a.applied_at >= $2 and a.applied_at < $3
   order by a.applied_at, a.id`;
 
-const STATS_SQL = `select t.name, count(*)::int as applications, count(distinct a.customer_id)::int as customers
+export const STATS_SQL = `select t.name, count(*)::int as applications, count(distinct a.customer_id)::int as customers
   from tag_applications a join tags t on t.team_id = a.team_id and t.id = a.tag_id
   where a.team_id = $1 and a.applied_at >= $2 and a.applied_at < $3
   group by t.id, t.name order by applications desc, t.name collate "C", t.id`;
@@ -81,7 +81,7 @@ const literal = (text: string, params: readonly unknown[]): string =>
   });
 
 // The window's instants exactly as the use case computes them (Asia/Taipei has no DST).
-const windowBounds = (w: { readonly from: string; readonly to: string }) => {
+export const windowBounds = (w: { readonly from: string; readonly to: string }) => {
   const startsAt = new Date(`${w.from}T00:00:00+08:00`);
   const endsBefore = new Date(new Date(`${w.to}T00:00:00+08:00`).getTime() + 86_400_000);
   return [FIXTURE.teamId, startsAt, endsBefore] as const;
@@ -130,7 +130,7 @@ const row = (
   facts,
 });
 
-const recordsRow = async (ctx: Context): Promise<OperationResult> => {
+export const recordsRow = async (ctx: Context): Promise<OperationResult> => {
   let bytes = 0;
   let rows = 0;
   let copyBytes = 0;
@@ -203,7 +203,7 @@ const exportRow = async (ctx: Context, conversationId: string): Promise<Operatio
   );
 };
 
-const panelRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
+export const panelRow = async (ctx: Context, conversationId: string): Promise<OperationResult> => {
   const repeat = 50;
   let roundTrips = 0;
   let tags = 0;

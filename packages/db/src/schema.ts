@@ -343,7 +343,9 @@ export const tagApplications = pgTable(
     foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }).onDelete(
       "set null",
     ),
-    // R2/R3: a team's applications in a time range.
+    // R2/R3: a team's applications in a time range. Migration 0008 adds INCLUDE (tag_id,
+    // customer_id), which drizzle's index builder can not express: the stats aggregate reads
+    // the window from the index alone (issue 19, years of history).
     index("tag_applications_team_applied_idx").on(t.teamId, t.appliedAt, t.id),
     // T6: one customer's applications per tag.
     index("tag_applications_customer_tag_idx").on(t.customerId, t.tagId, t.appliedAt),

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
@@ -41,6 +43,46 @@ describe.each(engines)(
         sql`select array_length(show_trgm('我想要退貨'), 1) as n`,
       );
       expect(trigrams?.n).toBeGreaterThan(0);
+    });
+
+    it("R2 over years of history: the team-and-time index covers what the stats aggregate reads", async () => {
+      const database = await handle.fresh();
+      const [index] = await rowsOf<{ def: string }>(
+        database.db,
+        sql`select indexdef as def from pg_indexes where indexname = 'tag_applications_team_applied_idx'`,
+      );
+      expect(index?.def).toContain("(team_id, applied_at, id) INCLUDE (tag_id, customer_id)");
+    });
+
+    it("migration 0008 rebuilds only an index without the columns: one built beforehand stays", async () => {
+      const database = await handle.fresh();
+      const migration = sql.raw(
+        await readFile(
+          fileURLToPath(
+            new URL("../migrations/0008_tag_applications_window_covering.sql", import.meta.url),
+          ),
+          "utf8",
+        ),
+      );
+      const indexOid = async () =>
+        (
+          await rowsOf<{ oid: number; def: string }>(
+            database.db,
+            sql`select c.oid::int as oid, pg_get_indexdef(c.oid) as def from pg_class c
+                where c.relname = 'tag_applications_team_applied_idx'`,
+          )
+        )[0];
+      // Built beforehand (as docs/deploy.md tells a large install to): the migration keeps it.
+      const before = await indexOid();
+      await database.db.execute(migration);
+      expect(await indexOid()).toEqual(before);
+      // The index as migration 0006 left it: rebuilt with the columns.
+      await database.db.execute(sql`drop index tag_applications_team_applied_idx`);
+      await database.db.execute(
+        sql`create index tag_applications_team_applied_idx on tag_applications (team_id, applied_at, id)`,
+      );
+      await database.db.execute(migration);
+      expect((await indexOid())?.def).toContain("INCLUDE (tag_id, customer_id)");
     });
   },
 );

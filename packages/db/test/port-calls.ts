@@ -8,6 +8,7 @@ import {
   type TeamId,
 } from "@customer-panel/core";
 import type { IncomingMessage } from "@customer-panel/core/adapter";
+import type { PGlite } from "@electric-sql/pglite";
 import { Cause, Effect, Exit, Option } from "effect";
 import { expect } from "vitest";
 import type { Db } from "../src/database.js";
@@ -80,6 +81,29 @@ export const countingSelects = (db: Db) => {
     },
   });
   return { db: proxy, counter };
+};
+
+/**
+ * A PGlite database whose row export counts its COPY statements: the real instance, with
+ * `transaction` handing the callback a handle that counts each `COPY …` it runs.
+ */
+export const countingCopies = (pglite: PGlite) => {
+  const counter = { copies: 0 };
+  const transaction: PGlite["transaction"] = (callback) =>
+    pglite.transaction((tx) =>
+      callback({
+        ...tx,
+        query: ((text: string, ...rest: never[]) => {
+          if (text.startsWith("COPY")) counter.copies += 1;
+          return tx.query(text, ...rest);
+        }) as typeof tx.query,
+      }),
+    );
+  const counted = new Proxy(pglite, {
+    get: (target, prop, receiver) =>
+      prop === "transaction" ? transaction : Reflect.get(target, prop, receiver),
+  });
+  return { database: { driver: "pglite" as const, pool: undefined, pglite: counted }, counter };
 };
 
 /** Drains a batched stream (transcripts, reports) into one array of its rows. */

@@ -1,16 +1,18 @@
 import type { SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../database.js";
+import { blobRowExport } from "./blob-export.js";
 import { copyRowExport } from "./copy-export.js";
-import { keysetRowExport } from "./keyset-export.js";
 
 /**
  * The one path long exports (R3/R4's records, L7's transcript) read their rows by. A
  * repository describes the select once ({@link RowExportSpec}); the engine, chosen once from
  * `Database.driver` ({@link rowExportFor}), runs it:
  * - PostgreSQL: one `COPY (<select>) TO STDOUT` read with pg-copy-streams (copy-export.ts);
- * - PGlite (which has no stream to COPY to) and transaction handles: keyset batches of the
- *   same select (keyset-export.ts).
+ * - PGlite (which has no stream to COPY to): keyset batches, each a `COPY … TO '/dev/blob'`
+ *   of the same select (blob-export.ts);
+ * - a transaction's handle (no pool, no instance): keyset batches of the same select
+ *   (keyset-export.ts).
  * Values are always bound parameters, never text in the statement. The rows are UTC instants
  * and plain values; every rule of the file (R4, X5) stays in core.
  */
@@ -68,7 +70,7 @@ export type RowExport = <Row>(spec: RowExportSpec<Row>) => AsyncIterable<readonl
 
 /** Options of {@link rowExportFor}. */
 export interface RowExportOptions {
-  /** Rows per keyset batch (PGlite, default 2 000); tests make it small to see the batching. */
+  /** Rows per PGlite batch (default {@link BLOB_BATCH_SIZE}); tests make it small to see the batching. */
   readonly batchSize?: number;
   /** PostgreSQL: milliseconds without a read before the COPY is dropped (default 60 s). */
   readonly stallTimeoutMs?: number;
@@ -77,9 +79,15 @@ export interface RowExportOptions {
 /** Rows per keyset batch: large enough to be fast, small enough to keep memory flat (R4). */
 export const EXPORT_BATCH_SIZE = 2_000;
 
+/**
+ * Rows per PGlite COPY batch: a batch is one blob in memory (about 150 bytes a records row),
+ * and each costs a statement's planning, so it is larger than a SELECT batch.
+ */
+export const BLOB_BATCH_SIZE = 20_000;
+
 /** The row export of an open database, chosen once from its driver. */
 export const rowExportFor = (
-  database: Pick<Database, "driver" | "pool">,
+  database: Pick<Database, "driver" | "pool" | "pglite">,
   options: RowExportOptions = {},
 ): RowExport => {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? EXPORT_BATCH_SIZE));
@@ -88,6 +96,10 @@ export const rowExportFor = (
       if (database.pool === undefined) throw new Error("A PostgreSQL database without its pool");
       return copyRowExport(database.pool, options);
     case "pglite":
-      return keysetRowExport(batchSize);
+      if (database.pglite === undefined) throw new Error("A PGlite database without its instance");
+      return blobRowExport(
+        database.pglite,
+        options.batchSize === undefined ? BLOB_BATCH_SIZE : batchSize,
+      );
   }
 };
