@@ -37,6 +37,11 @@ export const blobRowExport =
             : sql`(${first}, ${second}) > (${bind(after[0], first)}, ${bind(after[1], second)})`,
       });
       const blob = await pglite.transaction(async (tx) => {
+        // Without a sort the planner walks the key's index in order and stops at the batch's
+        // end; with one, it sorts the whole rest of the range for every batch (the bound values
+        // are hidden from it, so it can not tell the range is long): a 333k-row export took
+        // 23–25 s, against 3.7–5.1 s this way (issue 19). Local to this batch's transaction.
+        await tx.query("set local enable_sort = off");
         if (select.values.length > 0)
           await tx.query(settingsSql(select.values.length), [...select.values]);
         const result = await tx.query(`COPY (${select.text} LIMIT ${batchSize}) TO '/dev/blob'`);
