@@ -51,6 +51,18 @@ const ZH = {
   queued: "已排入寄送",
   count: "次數",
   unavailable: "無法使用",
+  state_pending: "待處理",
+  state_in_progress: "處理中",
+  state_closed: "已結束",
+  command_follow_up: "跟進",
+  command_close: "結束事件",
+  command_reopen: "重啟事件",
+  event_state_changed: "事件狀態變更",
+  event_assigned: "指派負責人",
+  event_blocked: "封鎖客戶",
+  event_unblocked: "解除封鎖",
+  event_exported: "導出對話",
+  event_omo_unbound: "解除OMO綁定",
 } as const;
 
 /** One label's key. */
@@ -106,8 +118,29 @@ const EN: Record<LabelKey, string> = {
   queued: "Queued for sending",
   count: "Count",
   unavailable: "Unavailable",
+  state_pending: "Pending",
+  state_in_progress: "In progress",
+  state_closed: "Closed",
+  command_follow_up: "Follow up",
+  command_close: "Close",
+  command_reopen: "Reopen",
+  event_state_changed: "State changed",
+  event_assigned: "Assigned",
+  event_blocked: "Customer blocked",
+  event_unblocked: "Customer unblocked",
+  event_exported: "Conversation exported",
+  event_omo_unbound: "OMO binding removed",
 };
 
 /** The labels of a language. */
 export const labelsOf = (language: Language): Record<LabelKey, string> =>
   language === "zh-TW" ? ZH : EN;
+
+/** A conversation state (E2) in words. */
+export const stateLabel = (state: "pending" | "in_progress" | "closed"): LabelKey =>
+  `state_${state}`;
+
+/** An event log entry's kind (E1) in words. */
+export const eventLabel = (
+  type: "state_changed" | "assigned" | "blocked" | "unblocked" | "exported" | "omo_unbound",
+): LabelKey => `event_${type}`;

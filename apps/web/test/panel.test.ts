@@ -123,6 +123,10 @@ describe("issue 18: the panel in Chromium, clicked through as members", () => {
     const status = panel(page).getByRole("switch", { name: "狀態功能：有效" });
     await status.click();
     await expect.poll(() => events.locator('[data-event="blocked"]').count()).toBe(1);
+    // The log speaks the member's language, not the wire's event types.
+    await expect
+      .poll(() => events.locator('[data-event="blocked"]').textContent())
+      .toMatch(/封鎖客戶/);
     await expect.poll(() => status.isChecked()).toBe(false);
     await status.click();
     await expect.poll(() => events.locator('[data-event="unblocked"]').count()).toBe(1);
@@ -131,7 +135,12 @@ describe("issue 18: the panel in Chromium, clicked through as members", () => {
     await panel(page).getByLabel("指派").selectOption({ label: "張雅婷 (cs_agent)" });
     await expect
       .poll(() => events.locator('[data-event="assigned"]').first().textContent())
-      .toMatch(/張雅婷/);
+      .toMatch(/指派負責人 → 張雅婷/);
+    await panel(page).getByRole("button", { name: "結束事件" }).click();
+    await expect.poll(() => panel(page).getByTestId("state").textContent()).toBe("已結束");
+    await expect
+      .poll(() => events.locator('[data-event="state_changed"]').first().textContent())
+      .toMatch(/事件狀態變更 → 已結束/);
     await context.close();
   });
 

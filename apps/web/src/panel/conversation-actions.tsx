@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Gate } from "../capability.js";
 import { describeError } from "../errors.js";
+import { stateLabel } from "../labels.js";
 import { useSession } from "../session.js";
 import type { PanelView } from "./panel.js";
 
@@ -65,17 +66,20 @@ export const ConversationActions = (props: {
     <>
       <section aria-labelledby="state-title">
         <h3 id="state-title">
-          {t("state")}: <span data-testid="state">{conversation.state}</span>
+          {t("state")}:{" "}
+          <span data-testid="state" data-state={conversation.state}>
+            {t(stateLabel(conversation.state))}
+          </span>
         </h3>
         <Gate capabilities={capabilities} name="changeState">
           <button type="button" onClick={() => change.mutate({ command: "follow_up" })}>
-            跟進 / follow up
+            {t("command_follow_up")}
           </button>
           <button type="button" onClick={() => change.mutate({ command: "close" })}>
-            結束事件 / close
+            {t("command_close")}
           </button>
           <button type="button" onClick={() => change.mutate({ command: "reopen" })}>
-            重啟事件 / reopen
+            {t("command_reopen")}
           </button>
           <label>
             {t("assign")}{" "}

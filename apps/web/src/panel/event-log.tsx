@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Gate } from "../capability.js";
+import { eventLabel, stateLabel } from "../labels.js";
 import { useSession } from "../session.js";
 import type { PanelView } from "./panel.js";
 
@@ -19,9 +20,11 @@ export const EventLog = (props: { readonly view: PanelView }) => {
         <ol className="events">
           {(events.data?.events ?? []).map((e) => (
             <li key={e.id} data-event={e.type}>
-              <time dateTime={e.at.toISOString()}>{e.at.toLocaleString(language)}</time> {e.type}
-              {e.type === "state_changed" ? ` → ${e.to}` : ""}
+              <time dateTime={e.at.toISOString()}>{e.at.toLocaleString(language)}</time>{" "}
+              {t(eventLabel(e.type))}
+              {e.type === "state_changed" ? ` → ${t(stateLabel(e.to))}` : ""}
               {e.type === "assigned" ? ` → ${e.assigneeName}` : ""}
+              {e.type === "exported" ? ` (${e.format.toUpperCase()})` : ""}
               {e.memberName === null ? "" : ` (${e.memberName})`}
             </li>
           ))}
