@@ -21,6 +21,7 @@ describe("pnpm bench --curve --quick", () => {
     expect(formatCurve(points).split("\n")).toHaveLength(2 + points.length);
     const svg = await curveSvg(points);
     expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("<title>Records export and panel.get");
     // Both panels, and a legend entry for each engine's two paths.
     for (const text of [
       "panel.get",
