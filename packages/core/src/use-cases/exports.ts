@@ -66,6 +66,29 @@ export const recordExportCompleted = (
     return { lastExportedAt: at };
   });
 
+// What both file formats of `conversations.export` share: the L8 gates, the file name in the
+// team's calendar, the transcript's rows, and the L7 record run once the file is streamed.
+const transcriptExport = (
+  actor: MemberActor,
+  conversationId: ConversationId,
+  format: "csv" | "xlsx",
+) =>
+  Effect.gen(function* () {
+    const snapshot = yield* authorizeExport(actor, conversationId);
+    const now = new Date(yield* Clock.currentTimeMillis);
+    const conversations = yield* Conversations;
+    const { timeZone } = snapshot.team;
+    return {
+      timeZone,
+      fileName: transcriptFileName(conversationId, now, timeZone, format),
+      rows: conversations.transcript(actor.teamId, conversationId),
+      complete: recordExportCompleted(actor.teamId, conversationId, format, {
+        memberId: actor.memberId,
+        memberName: actor.name,
+      }),
+    };
+  });
+
 /**
  * `conversations.export` as CSV (L7, L8): the file to stream. The last export time
  * changes only when the caller has streamed every chunk and runs `complete`.
@@ -74,23 +97,14 @@ export const exportConversationCsv = (
   actor: MemberActor,
   input: { readonly conversationId: ConversationId },
 ) =>
-  Effect.gen(function* () {
-    const snapshot = yield* authorizeExport(actor, input.conversationId);
-    const now = new Date(yield* Clock.currentTimeMillis);
-    const conversations = yield* Conversations;
-    const { timeZone } = snapshot.team;
-    return {
-      fileName: transcriptFileName(input.conversationId, now, timeZone),
-      chunks: encodeTranscriptCsv(
-        conversations.transcript(actor.teamId, input.conversationId),
-        timeZone,
-      ),
-      complete: recordExportCompleted(actor.teamId, input.conversationId, "csv", {
-        memberId: actor.memberId,
-        memberName: actor.name,
-      }),
-    };
-  });
+  Effect.map(
+    transcriptExport(actor, input.conversationId, "csv"),
+    ({ fileName, rows, timeZone, complete }) => ({
+      fileName,
+      chunks: encodeTranscriptCsv(rows, timeZone),
+      complete,
+    }),
+  );
 
 /**
  * `conversations.export` as XLSX (L7, L8): the CSV's gates and columns, typed cells. The last
@@ -100,23 +114,14 @@ export const exportConversationXlsx = (
   actor: MemberActor,
   input: { readonly conversationId: ConversationId },
 ) =>
-  Effect.gen(function* () {
-    const snapshot = yield* authorizeExport(actor, input.conversationId);
-    const now = new Date(yield* Clock.currentTimeMillis);
-    const conversations = yield* Conversations;
-    const { timeZone } = snapshot.team;
-    return {
-      fileName: transcriptFileName(input.conversationId, now, timeZone, "xlsx"),
-      workbook: encodeTranscriptXlsx(
-        conversations.transcript(actor.teamId, input.conversationId),
-        timeZone,
-      ),
-      complete: recordExportCompleted(actor.teamId, input.conversationId, "xlsx", {
-        memberId: actor.memberId,
-        memberName: actor.name,
-      }),
-    };
-  });
+  Effect.map(
+    transcriptExport(actor, input.conversationId, "xlsx"),
+    ({ fileName, rows, timeZone, complete }) => ({
+      fileName,
+      workbook: encodeTranscriptXlsx(rows, timeZone),
+      complete,
+    }),
+  );
 
 /** `conversations.export` by email (L7, L8): queued in the outbox; a worker delivers it. */
 export const requestEmailExport = (

@@ -1,4 +1,4 @@
-import { Effect, Either } from "effect";
+import { type Context, Effect, Either } from "effect";
 import {
   encodeTagRecordsCsv,
   encodeTagStatsCsv,
@@ -39,6 +39,9 @@ const reportWindowFor = (
     return window.right;
   });
 
+/** The services a report needs: the reader's team and the report port. */
+type TeamReportServices = Effect.Effect.Context<ReturnType<typeof reportWindowFor>> | TagReports;
+
 const described = (w: ReportWindow) => ({
   from: w.from,
   to: w.to,
@@ -46,66 +49,75 @@ const described = (w: ReportWindow) => ({
   timeZone: w.timeZone,
 });
 
-/** `tagReports.stats` (R1, R2, R4): per tag, applications and distinct customers in ≤ 30 team days. */
-export const tagReportStats = (
+type ReportInput = { readonly from: string; readonly to: string };
+
+// What every report file shares: the R1 gates and window, the port, the file's name and the
+// window as the caller sees it; `body` adds the file's contents (CSV chunks or a workbook).
+const reportFile = <B>(
   actor: MemberActor,
-  input: { readonly from: string; readonly to: string },
+  input: ReportInput,
+  kind: "stats" | "records",
+  format: "csv" | "xlsx",
+  body: (reports: Context.Tag.Service<typeof TagReports>, window: ReportWindow) => B,
 ) =>
   Effect.gen(function* () {
     const window = yield* reportWindowFor(actor, input);
     const reports = yield* TagReports;
-    const download: CsvDownload = {
-      fileName: tagReportFileName("stats", window),
+    return {
+      fileName: tagReportFileName(kind, window, format),
       window: described(window),
-      chunks: encodeTagStatsCsv(reports.stats(actor.teamId, window)),
+      ...body(reports, window),
     };
-    return download;
   });
+
+/** `tagReports.stats` (R1, R2, R4): per tag, applications and distinct customers in ≤ 30 team days. */
+export const tagReportStats = (
+  actor: MemberActor,
+  input: ReportInput,
+): Effect.Effect<
+  CsvDownload,
+  Effect.Effect.Error<ReturnType<typeof reportWindowFor>>,
+  TeamReportServices
+> =>
+  reportFile(actor, input, "stats", "csv", (reports, window) => ({
+    chunks: encodeTagStatsCsv(reports.stats(actor.teamId, window)),
+  }));
 
 /** `tagReports.records` (R1, R3, R4): one row per application in ≤ 30 team days. */
 export const tagReportRecords = (
   actor: MemberActor,
-  input: { readonly from: string; readonly to: string },
-) =>
-  Effect.gen(function* () {
-    const window = yield* reportWindowFor(actor, input);
-    const reports = yield* TagReports;
-    const download: CsvDownload = {
-      fileName: tagReportFileName("records", window),
-      window: described(window),
-      chunks: encodeTagRecordsCsv(reports.records(actor.teamId, window), window.timeZone),
-    };
-    return download;
-  });
+  input: ReportInput,
+): Effect.Effect<
+  CsvDownload,
+  Effect.Effect.Error<ReturnType<typeof reportWindowFor>>,
+  TeamReportServices
+> =>
+  reportFile(actor, input, "records", "csv", (reports, window) => ({
+    chunks: encodeTagRecordsCsv(reports.records(actor.teamId, window), window.timeZone),
+  }));
 
 /** `tagReports.stats` as XLSX (R1, R2): the CSV's gates, window and columns, typed cells. */
 export const tagReportStatsXlsx = (
   actor: MemberActor,
-  input: { readonly from: string; readonly to: string },
-) =>
-  Effect.gen(function* () {
-    const window = yield* reportWindowFor(actor, input);
-    const reports = yield* TagReports;
-    const download: XlsxDownload = {
-      fileName: tagReportFileName("stats", window, "xlsx"),
-      window: described(window),
-      workbook: encodeTagStatsXlsx(reports.stats(actor.teamId, window)),
-    };
-    return download;
-  });
+  input: ReportInput,
+): Effect.Effect<
+  XlsxDownload,
+  Effect.Effect.Error<ReturnType<typeof reportWindowFor>>,
+  TeamReportServices
+> =>
+  reportFile(actor, input, "stats", "xlsx", (reports, window) => ({
+    workbook: encodeTagStatsXlsx(reports.stats(actor.teamId, window)),
+  }));
 
 /** `tagReports.records` as XLSX (R1, R3, X5): times as date-time cells in the team's zone. */
 export const tagReportRecordsXlsx = (
   actor: MemberActor,
-  input: { readonly from: string; readonly to: string },
-) =>
-  Effect.gen(function* () {
-    const window = yield* reportWindowFor(actor, input);
-    const reports = yield* TagReports;
-    const download: XlsxDownload = {
-      fileName: tagReportFileName("records", window, "xlsx"),
-      window: described(window),
-      workbook: encodeTagRecordsXlsx(reports.records(actor.teamId, window), window.timeZone),
-    };
-    return download;
-  });
+  input: ReportInput,
+): Effect.Effect<
+  XlsxDownload,
+  Effect.Effect.Error<ReturnType<typeof reportWindowFor>>,
+  TeamReportServices
+> =>
+  reportFile(actor, input, "records", "xlsx", (reports, window) => ({
+    workbook: encodeTagRecordsXlsx(reports.records(actor.teamId, window), window.timeZone),
+  }));
