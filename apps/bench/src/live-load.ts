@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { createDatabase, type Database } from "@customer-panel/db";
-import { CHANGES_CHANNEL } from "@customer-panel/db/repositories";
 import * as schema from "@customer-panel/db/schema";
 import {
   authenticateWithCredentials,
@@ -12,6 +11,8 @@ import {
 } from "@customer-panel/trpc";
 import { sql } from "drizzle-orm";
 import { Effect } from "effect";
+import { probePanelGet } from "./fan-out/probe.js";
+import { publishChanges } from "./fan-out/publish-changes.js";
 
 /**
  * `pnpm --filter @customer-panel/bench live-load [postgres://…]` — issue 14 figures, one
@@ -54,20 +55,6 @@ const openDatabase = async (url: string | undefined) => {
   };
 };
 
-/** Stores and announces `n` changes as db's change feed does. */
-const publish = (database: Database, teamId: string, conversationId: string, n: number) =>
-  database.db.execute(sql`
-    with c as (
-      insert into panel_changes (team_id, conversation_id, customer_id, kind, at)
-      select ${teamId}::uuid, ${conversationId}::uuid, null, 'status', now()
-      from generate_series(1, ${n}::int) returning id, at
-    )
-    select pg_notify(${CHANGES_CHANNEL}, json_build_object(
-      'id', id, 'teamId', ${teamId}::text, 'conversationId', ${conversationId}::text,
-      'customerId', null, 'kind', 'status',
-      'at', to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)
-    from c order by id`);
-
 const sse = (port: number, secret: string, reading: boolean) => {
   const socket = net.connect(port, "127.0.0.1");
   socket.on("error", () => {});
@@ -87,27 +74,6 @@ const until = async (check: () => boolean, what: () => string, timeoutMs = 180_0
     if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-};
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
-
-/** Sequential `panel.get` calls for `ms`; p50 and p99 in ms. */
-const probe = async (url: string, secret: string, conversationId: string, ms: number) => {
-  const input = encodeURIComponent(JSON.stringify({ json: { conversationId } }));
-  const times: number[] = [];
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    const start = performance.now();
-    const response = await fetch(`${url}/trpc/panel.get?input=${input}`, {
-      headers: { authorization: `Bearer ${secret}` },
-    });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`panel.get answered ${response.status}`);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { calls: times.length, p50: percentile(times, 50), p99: percentile(times, 99) };
 };
 
 const main = async () => {
@@ -153,7 +119,12 @@ const run = async (database: Database) => {
     (await ingest.json()) as { result: { data: { json: { conversationId: string } } } }
   ).result.data.json.conversationId;
 
-  const idle = await probe(server.url, member.secret, conversationId, 5_000);
+  const idle = await probePanelGet({
+    url: server.url,
+    secret: member.secret,
+    conversationId,
+    ms: 5_000,
+  });
   const readers = Array.from({ length: SUBSCRIBERS }, () => sse(port, member.secret, true));
   await until(
     () => changes.subscriberCount() === SUBSCRIBERS,
@@ -164,12 +135,17 @@ const run = async (database: Database) => {
     const perTick = Math.max(1, Math.round(RATE / 10));
     let next = performance.now();
     while (publishing) {
-      await publish(database, teamId, conversationId, perTick);
+      await publishChanges(database, teamId, conversationId, perTick);
       next += 100;
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
   })();
-  const loaded = await probe(server.url, member.secret, conversationId, LOAD_SECONDS * 1_000);
+  const loaded = await probePanelGet({
+    url: server.url,
+    secret: member.secret,
+    conversationId,
+    ms: LOAD_SECONDS * 1_000,
+  });
   publishing = false;
   await publisher;
   // Readers the server dropped as too slow (SUBSCRIBER_TOO_SLOW) while it shed the load.
@@ -188,7 +164,7 @@ const run = async (database: Database) => {
   const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
   const rss: number[] = [mb()];
   for (let sent = 0; sent < FLOOD; sent += 5_000) {
-    await publish(database, teamId, conversationId, 5_000);
+    await publishChanges(database, teamId, conversationId, 5_000);
     rss.push(mb());
   }
   for (const socket of stalled) socket.destroy();

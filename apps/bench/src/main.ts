@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { DEFAULT_SCALE, generateDataset, MID_SCALE, QUICK_SCALE, type Scale } from "./dataset.js";
 import { type EngineName, openEngine } from "./engine.js";
+import { type FanOutResults, fanOutScaleOf, runFanOut } from "./fan-out/run.js";
 import {
   formatHistory,
   HISTORY_DEFAULT,
@@ -34,11 +35,13 @@ export interface BenchReport {
     readonly xlsx: XlsxResults | null;
     /** The end-to-end rows: PostgreSQL only, null on PGlite and with `--only library`. */
     readonly server: ServerLoadResults | null;
+    /** Live fan-out (issue 19 item 2): PostgreSQL only, null on PGlite and with `--only library|server`. */
+    readonly fanOut: FanOutResults | null;
   }[];
 }
 
-/** A part of the bench run alone: the in-process rows, or the end-to-end server rows. */
-export type BenchPart = "library" | "server";
+/** A part of the bench run alone: the in-process rows, the end-to-end server rows, or live fan-out. */
+export type BenchPart = "library" | "server" | "fanout";
 
 /** Options of one bench run. */
 export interface BenchOptions {
@@ -53,6 +56,24 @@ export interface BenchOptions {
 export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
   const results: BenchReport["engines"][number][] = [];
   for (const name of options.engines) {
+    // Fan-out opens a fresh database of its own (one team): no generated data set.
+    const fanOut = () =>
+      name === "postgres" && (options.only === undefined || options.only === "fanout")
+        ? runFanOut(options.serverUrl, fanOutScaleOf(options.scale), options.log)
+        : Promise.resolve(null);
+    if (options.only === "fanout") {
+      const only = await fanOut();
+      results.push({
+        engine: name,
+        generationMs: 0,
+        operations: [],
+        memory: null,
+        xlsx: null,
+        server: null,
+        fanOut: only,
+      });
+      continue;
+    }
     options.log?.(`${name}: generating the ${options.scale.name} data set…`);
     const engine = await openEngine(name, options.serverUrl);
     try {
@@ -70,9 +91,14 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
         memory: library?.memory ?? null,
         xlsx: library?.xlsx ?? null,
         server,
+        fanOut: null,
       });
     } finally {
       await engine.dispose();
+    }
+    const measured = results.at(-1);
+    if (measured !== undefined && name === "postgres") {
+      results[results.length - 1] = { ...measured, fanOut: await fanOut() };
     }
   }
   const cpu = cpus();
@@ -95,8 +121,13 @@ const parseArgs = (argv: readonly string[]) => {
   const engineArg = engineAt >= 0 ? argv[engineAt + 1] : undefined;
   const onlyAt = argv.indexOf("--only");
   const onlyArg = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-  if (onlyArg !== undefined && onlyArg !== "library" && onlyArg !== "server") {
-    throw new Error(`--only must be library or server (got ${onlyArg})`);
+  if (
+    onlyArg !== undefined &&
+    onlyArg !== "library" &&
+    onlyArg !== "server" &&
+    onlyArg !== "fanout"
+  ) {
+    throw new Error(`--only must be library, server or fanout (got ${onlyArg})`);
   }
   const only: BenchPart | undefined = onlyArg;
   let engines: EngineName[];
@@ -104,9 +135,10 @@ const parseArgs = (argv: readonly string[]) => {
   else if (engineArg === "both") engines = ["pglite", "postgres"];
   else if (engineArg === undefined) engines = serverUrl ? ["pglite", "postgres"] : ["pglite"];
   else throw new Error(`--engine must be pglite, postgres or both (got ${engineArg})`);
-  // The server rows run on PostgreSQL only.
-  if (only === "server") engines = engines.filter((engine) => engine === "postgres");
-  if (only === "server" && engines.length === 0) engines = ["postgres"];
+  // The server rows and fan-out run on PostgreSQL only.
+  const postgresOnly = only === "server" || only === "fanout";
+  if (postgresOnly) engines = engines.filter((engine) => engine === "postgres");
+  if (postgresOnly && engines.length === 0) engines = ["postgres"];
   return {
     only,
     scale: flag("--quick") ? QUICK_SCALE : flag("--mid") ? MID_SCALE : DEFAULT_SCALE,

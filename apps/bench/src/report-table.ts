@@ -1,3 +1,4 @@
+import { fanOutTable } from "./fan-out/report.js";
 import type { BenchReport } from "./main.js";
 import { P99_TARGET, type ServerLoadResults, THROUGHPUT_TARGET } from "./server-load/run.js";
 
@@ -43,6 +44,7 @@ export const formatReport = (report: BenchReport): string => {
     }
   }
   for (const e of report.engines) if (e.server !== null) lines.push("", ...serverTable(e.server));
+  for (const e of report.engines) if (e.fanOut !== null) lines.push("", ...fanOutTable(e.fanOut));
   lines.push("", "Facts checked in the run:");
   for (const e of report.engines) {
     for (const o of [...e.operations, ...(e.xlsx?.operations ?? [])]) {
