@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { DEFAULT_SCALE, generateDataset, MID_SCALE, QUICK_SCALE, type Scale } from "./dataset.js";
 import { type EngineName, openEngine } from "./engine.js";
-import { type FanOutResults, fanOutScaleOf, runFanOut } from "./fan-out/run.js";
+import { type FanOutResults, type FanOutScale, fanOutScaleOf, runFanOut } from "./fan-out/run.js";
 import {
   formatHistory,
   HISTORY_DEFAULT,
@@ -49,6 +49,8 @@ export interface BenchOptions {
   readonly engines: readonly EngineName[];
   readonly serverUrl: string | undefined;
   readonly only?: BenchPart | undefined;
+  /** The fan-out's size; by default the one of `scale` (the smoke test passes a tiny one). */
+  readonly fanOut?: FanOutScale;
   readonly log?: (line: string) => void;
 }
 
@@ -59,7 +61,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     // Fan-out opens a fresh database of its own (one team): no generated data set.
     const fanOut = () =>
       name === "postgres" && (options.only === undefined || options.only === "fanout")
-        ? runFanOut(options.serverUrl, fanOutScaleOf(options.scale), options.log)
+        ? runFanOut(options.serverUrl, options.fanOut ?? fanOutScaleOf(options.scale), options.log)
         : Promise.resolve(null);
     if (options.only === "fanout") {
       const only = await fanOut();

@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { expectedApplications, FIXTURE, QUICK_SCALE } from "../src/dataset.js";
 import type { EngineName } from "../src/engine.js";
+import type { FanOutResults, FanOutScale } from "../src/fan-out/run.js";
 import { runBench } from "../src/main.js";
+import { formatReport } from "../src/report-table.js";
 import type { ServerLoadResults } from "../src/server-load/run.js";
 
 // The house rule: benchmarks measure performance; tests assert completeness and exact counts, never timing.
 const serverUrl = process.env.TEST_DATABASE_URL || undefined;
 const engines: EngineName[] = serverUrl ? ["pglite", "postgres"] : ["pglite"];
+
+// Issue 19 item 2 at a tiny scale: the check is delivery, not speed.
+const TINY_FAN_OUT: FanOutScale = {
+  subscribers: 6,
+  rate: 50,
+  seconds: 1,
+  idleSeconds: 0.5,
+  drainSeconds: 120,
+};
 
 const OPERATIONS = [
   "tagReports.records 30d",
@@ -20,7 +31,12 @@ const OPERATIONS = [
 
 describe.each(engines)("pnpm bench --quick on %s", (engine) => {
   it("reports every operation on both paths with exact counts", async () => {
-    const report = await runBench({ scale: QUICK_SCALE, engines: [engine], serverUrl });
+    const report = await runBench({
+      scale: QUICK_SCALE,
+      engines: [engine],
+      serverUrl,
+      fanOut: TINY_FAN_OUT,
+    });
     expect(report.engines).toHaveLength(1);
     const [result] = report.engines;
     if (!result) throw new Error("no result");
@@ -65,6 +81,9 @@ describe.each(engines)("pnpm bench --quick on %s", (engine) => {
     // Issue 19 item 1: the server rows run on PostgreSQL only (checked below).
     if (engine === "pglite") expect(result.server).toBeNull();
     else expectServerRows(result.server);
+    // Issue 19 item 2: live fan-out runs on PostgreSQL only.
+    if (engine === "pglite") expect(result.fanOut).toBeNull();
+    else expectFanOut(result.fanOut, formatReport(report));
   });
 });
 
@@ -94,4 +113,29 @@ const expectServerRows = (server: ServerLoadResults | null) => {
     distinctCustomers: true,
     appliedEveryAnswer: true,
   });
+};
+
+/** One and two servers: every subscriber got every published change once; the rows print. */
+const expectFanOut = (fanOut: FanOutResults | null, printed: string) => {
+  expect(fanOut).not.toBeNull();
+  if (fanOut === null) return;
+  expect(fanOut.phases.map((p) => p.servers)).toEqual([1, 2]);
+  for (const phase of fanOut.phases) {
+    expect(phase.published).toBe(TINY_FAN_OUT.rate * TINY_FAN_OUT.seconds);
+    expect(phase.delivery).toMatchObject({
+      exactlyOnce: true,
+      subscribersComplete: TINY_FAN_OUT.subscribers,
+      delivered: phase.published * TINY_FAN_OUT.subscribers,
+      expected: phase.published * TINY_FAN_OUT.subscribers,
+      notIncreasing: 0,
+      errors: 0,
+    });
+    expect(phase.panelGet.idle.calls).toBeGreaterThan(0);
+    expect(phase.panelGet.loaded.calls).toBeGreaterThan(0);
+    expect(phase.rss).toHaveLength(phase.servers);
+    for (const rss of phase.rss) expect(rss.maxMb).toBeGreaterThan(0);
+  }
+  expect(printed).toContain("Live fan-out (PostgreSQL)");
+  expect(printed).toMatch(/^\| 1 \| yes \(6\/6 complete, 0 repeated, 0 errors\) \| 300 \/ 300 \|/m);
+  expect(printed).toMatch(/^\| 2 \| yes \(6\/6 complete, 0 repeated, 0 errors\) \| 300 \/ 300 \|/m);
 };
