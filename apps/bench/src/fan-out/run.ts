@@ -34,7 +34,7 @@ export const FANOUT_DEFAULT: FanOutScale = {
   rate: 1_000,
   seconds: 30,
   idleSeconds: 5,
-  drainSeconds: 15,
+  drainSeconds: 10,
 };
 
 /** `--mid`: a tenth of the default's deliveries a second, a third of its time. */
