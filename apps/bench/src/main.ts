@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { DEFAULT_SCALE, generateDataset, MID_SCALE, QUICK_SCALE, type Scale } from "./dataset.js";
 import { type EngineName, openEngine } from "./engine.js";
-import { type FanOutResults, type FanOutScale, fanOutScaleOf, runFanOut } from "./fan-out/run.js";
+import type { FanOutResults } from "./fan-out/results.js";
+import { runFanOut } from "./fan-out/run.js";
+import { type FanOutScale, fanOutScaleOf } from "./fan-out/scale.js";
 import {
   formatHistory,
   HISTORY_DEFAULT,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { expectedApplications, FIXTURE, QUICK_SCALE } from "../src/dataset.js";
 import type { EngineName } from "../src/engine.js";
-import type { FanOutResults, FanOutScale } from "../src/fan-out/run.js";
+import type { FanOutResults } from "../src/fan-out/results.js";
+import type { FanOutScale } from "../src/fan-out/scale.js";
 import { runBench } from "../src/main.js";
 import { formatReport } from "../src/report-table.js";
 import type { ServerLoadResults } from "../src/server-load/run.js";

@@ -3,7 +3,7 @@ import {
   type FanOutPhase,
   type FanOutResults,
   FLAT_RSS_MB_PER_MINUTE,
-} from "./run.js";
+} from "./results.js";
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const mb = (n: number) => n.toFixed(0);

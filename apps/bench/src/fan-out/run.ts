@@ -2,116 +2,19 @@ import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import * as schema from "@customer-panel/db/schema";
 import { issueCredential } from "@customer-panel/trpc";
-import type { Scale } from "../dataset.js";
 import { type BenchEngine, openEngine } from "../engine.js";
 import {
   buildPanelServer,
   type ServerProcess,
   startPanelServer,
 } from "../server-load/processes.js";
-import { type ProbeRun, probePanelGet } from "./probe.js";
-import { cpuSecondsOf, type RssTrend, sampleRss } from "./process-stats.js";
+import { probePanelGet } from "./probe.js";
+import { cpuSecondsOf, sampleRss } from "./process-stats.js";
 import { publishAtRate, publishChanges } from "./publish-changes.js";
+import type { FanOutPhase, FanOutResults } from "./results.js";
+import type { FanOutScale } from "./scale.js";
 import { type SubscriberLoad, startSubscriberLoad } from "./subscriber-load.js";
-import { type Expected, receivedExactly, type Tally } from "./subscriber-tally.js";
-
-/** How large a fan-out run is. */
-export interface FanOutScale {
-  /** Subscribers of the one team (split evenly between the servers of a phase). */
-  readonly subscribers: number;
-  /** Changes published a second, and for how long. */
-  readonly rate: number;
-  readonly seconds: number;
-  /** `panel.get` probed before any subscriber, seconds. */
-  readonly idleSeconds: number;
-  /** After the last change: how long delivery may still take before the run gives up, seconds. */
-  readonly drainSeconds: number;
-}
-
-/** The issue's scale (issue 19 item 2): 1,000 subscribers, 1,000 changes/s, 30 s. */
-export const FANOUT_DEFAULT: FanOutScale = {
-  subscribers: 1_000,
-  rate: 1_000,
-  seconds: 30,
-  idleSeconds: 5,
-  drainSeconds: 10,
-};
-
-/** `--mid`: a tenth of the default's deliveries a second, a third of its time. */
-export const FANOUT_MID: FanOutScale = {
-  subscribers: 300,
-  rate: 300,
-  seconds: 10,
-  idleSeconds: 3,
-  drainSeconds: 20,
-};
-
-/** `--quick` (CI): 100 subscribers, 200 changes/s, 5 s; delivery must complete. */
-export const FANOUT_QUICK: FanOutScale = {
-  subscribers: 100,
-  rate: 200,
-  seconds: 5,
-  idleSeconds: 2,
-  drainSeconds: 60,
-};
-
-/** The fan-out scale of a bench scale. */
-export const fanOutScaleOf = (scale: Scale): FanOutScale =>
-  scale.name === "quick" ? FANOUT_QUICK : scale.name === "mid" ? FANOUT_MID : FANOUT_DEFAULT;
-
-/** Whether every subscriber got every published change, once. */
-export interface Delivery {
-  /** Every subscriber received exactly the published ids, each once, in order. */
-  readonly exactlyOnce: boolean;
-  readonly subscribersComplete: number;
-  /** Changes received, all subscribers together, and what that should be (published × subscribers). */
-  readonly delivered: number;
-  readonly expected: number;
-  /** Ids received not above the one before (a duplicate or reordering), all subscribers. */
-  readonly notIncreasing: number;
-  /** Subscriptions ended by an error, and reconnections the clients made by themselves. */
-  readonly errors: number;
-  readonly reconnects: number;
-  /** Share of `expected` received when the last change was published. */
-  readonly shareAtLoadEnd: number;
-  /** From the last change published until all was delivered (or the run gave up), s. */
-  readonly drainSeconds: number;
-  /** Deliveries a second from the first change published to the end of delivery. */
-  readonly perSecond: number;
-}
-
-/** One fan-out measurement: one or two server processes on one database. */
-export interface FanOutPhase {
-  readonly servers: number;
-  readonly subscribers: number;
-  readonly rate: number;
-  readonly seconds: number;
-  /** Changes published (rate × seconds). */
-  readonly published: number;
-  readonly delivery: Delivery;
-  /** `panel.get` of the first server, before any subscriber and while changes flow. */
-  readonly panelGet: {
-    readonly idle: ProbeRun;
-    readonly loaded: ProbeRun;
-    readonly p99Ratio: number;
-  };
-  /** Each server's RSS from the first change to the end of delivery. */
-  readonly rss: readonly RssTrend[];
-  /** CPU seconds per wall second over the same window: each server, and the subscriber process. */
-  readonly cpu: { readonly servers: readonly number[]; readonly subscribers: number };
-  /** The machine's 1-minute load average before and after the phase. */
-  readonly loadAverage: { readonly before: number; readonly after: number };
-}
-
-/** The fan-out section of a report (PostgreSQL only). */
-export interface FanOutResults {
-  readonly scale: FanOutScale;
-  readonly phases: readonly FanOutPhase[];
-}
-
-/** Targets of issue 19 item 2: loaded `panel.get` p99 ÷ idle p99, and RSS slope (MB/min). */
-export const FANOUT_P99_TARGET = 2;
-export const FLAT_RSS_MB_PER_MINUTE = 2;
+import { deliveryOf, type Expected, received, receivedExactly } from "./subscriber-tally.js";
 
 const POOL_SIZE = 10;
 
@@ -185,8 +88,6 @@ const latestId = async (world: World) => {
   return row?.id ?? 0;
 };
 
-const received = (tallies: readonly Tally[]) => tallies.reduce((n, t) => n + t.count, 0);
-
 /**
  * Polls the load process until every subscriber has `expected` or `seconds` passed (or
  * nothing arrived for 10 s); answers the last tallies.
@@ -204,6 +105,32 @@ const awaitDelivery = async (load: SubscriberLoad, expected: Expected, seconds: 
     last = next;
   }
   return last;
+};
+
+/**
+ * Opens `subscribers` in the load process, split evenly between `servers`, and waits until
+ * each server's /metrics shows its share registered (so every later change reaches them).
+ */
+const openSubscribers = async (
+  load: SubscriberLoad,
+  servers: readonly ServerProcess[],
+  subscribers: number,
+  secret: string,
+) => {
+  const share = (i: number) =>
+    Math.floor(subscribers / servers.length) + (i < subscribers % servers.length ? 1 : 0);
+  await load.open(
+    servers.map((p, i) => ({ url: p.url, count: share(i) })),
+    secret,
+  );
+  await waitFor(
+    async () => {
+      const open = await Promise.all(servers.map(openStreams));
+      return open.every((n, i) => n === share(i));
+    },
+    `${subscribers} live streams`,
+    180_000,
+  );
 };
 
 /** One phase: `servers` fresh server processes, the subscribers split between them. */
@@ -233,20 +160,7 @@ const runPhase = async (
     const idle = await probe(scale.idleSeconds * 1_000);
     const load = await startSubscriberLoad();
     try {
-      const share = (i: number) =>
-        Math.floor(scale.subscribers / servers) + (i < scale.subscribers % servers ? 1 : 0);
-      await load.open(
-        processes.map((p, i) => ({ url: p.url, count: share(i) })),
-        world.secret,
-      );
-      await waitFor(
-        async () => {
-          const open = await Promise.all(processes.map(openStreams));
-          return open.every((n, i) => n === share(i));
-        },
-        `${scale.subscribers} live streams`,
-        180_000,
-      );
+      await openSubscribers(load, processes, scale.subscribers, world.secret);
       log?.(`fan-out, ${servers} server(s): ${scale.subscribers} subscribers live; publishing…`);
       const after = await latestId(world);
       const rss = processes.map((p) => sampleRss(p.pid));
@@ -277,26 +191,20 @@ const runPhase = async (
       const trends = rss.map((sampler) => sampler.stop());
       const windowSeconds = (cpuEnd.wall - cpuStart.wall) / 1_000;
       const perWall = (a: number, b: number) => (b - a) / windowSeconds;
-      const total = published * scale.subscribers;
-      const complete = final.tallies.filter((t) => receivedExactly(t, expected)).length;
       return {
         servers,
         subscribers: scale.subscribers,
         rate: scale.rate,
         seconds: scale.seconds,
         published,
-        delivery: {
-          exactlyOnce: complete === scale.subscribers && final.tallies.length === scale.subscribers,
-          subscribersComplete: complete,
-          delivered: received(final.tallies),
-          expected: total,
-          notIncreasing: final.tallies.reduce((n, t) => n + t.notIncreasing, 0),
-          errors: final.tallies.reduce((n, t) => n + t.errors, 0),
-          reconnects: final.tallies.reduce((n, t) => n + t.reconnects, 0),
-          shareAtLoadEnd: received(atLoadEnd.tallies) / total,
+        delivery: deliveryOf({
+          final: final.tallies,
+          atLoadEnd: atLoadEnd.tallies,
+          expected,
+          subscribers: scale.subscribers,
           drainSeconds: (cpuEnd.wall - loadEnd) / 1_000,
-          perSecond: received(final.tallies) / windowSeconds,
-        },
+          windowSeconds,
+        }),
         panelGet: { idle, loaded, p99Ratio: loaded.p99 / idle.p99 },
         rss: trends,
         cpu: {

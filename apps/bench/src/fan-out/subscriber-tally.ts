@@ -1,3 +1,5 @@
+import type { Delivery } from "./results.js";
+
 /**
  * What one subscriber received, kept in O(1) memory: ids arrive in increasing order on a
  * healthy stream (live changes in id order; a resumed stream replays after its last id), so a
@@ -54,3 +56,33 @@ export const receivedExactly = (tally: Tally, expected: Expected): boolean =>
   tally.sum === expected.sum &&
   tally.min === expected.min &&
   tally.max === expected.max;
+
+/** Changes received by all subscribers together. */
+export const received = (tallies: readonly Tally[]): number =>
+  tallies.reduce((n, t) => n + t.count, 0);
+
+/** What the tallies say about delivery, at the end and when the last change was published. */
+export const deliveryOf = (run: {
+  readonly final: readonly Tally[];
+  readonly atLoadEnd: readonly Tally[];
+  readonly expected: Expected;
+  readonly subscribers: number;
+  readonly drainSeconds: number;
+  readonly windowSeconds: number;
+}): Delivery => {
+  const total = run.expected.count * run.subscribers;
+  const complete = run.final.filter((t) => receivedExactly(t, run.expected)).length;
+  const sum = (pick: (t: Tally) => number) => run.final.reduce((n, t) => n + pick(t), 0);
+  return {
+    exactlyOnce: complete === run.subscribers && run.final.length === run.subscribers,
+    subscribersComplete: complete,
+    delivered: received(run.final),
+    expected: total,
+    notIncreasing: sum((t) => t.notIncreasing),
+    errors: sum((t) => t.errors),
+    reconnects: sum((t) => t.reconnects),
+    shareAtLoadEnd: received(run.atLoadEnd) / total,
+    drainSeconds: run.drainSeconds,
+    perSecond: received(run.final) / run.windowSeconds,
+  };
+};
