@@ -77,11 +77,12 @@ const writeResponse = async (
 
 /**
  * tRPC's standalone handler (`createHTTPHandler`) with the same options and answers, minus
- * the per-response web-stream pipe: tRPC's node adapter writes every answer — also a
- * one-string JSON answer — through a `WritableStream` and `pipeTo`, which cost more CPU
- * and garbage per request than the rest of the HTTP work (issue 19 item 1). The request
- * side is tRPC's own (`incomingMessageToRequest`, `resolveResponse`), so inputs, batching,
- * limits, content types, errors and SSE are decided by tRPC exactly as before.
+ * one step: tRPC's node adapter writes every answer — also a JSON answer that is already one
+ * string — through a `WritableStream` and `pipeTo` (promises and web-stream objects per
+ * request, and a chunked response); here such an answer is sent with one `end()` and its
+ * Content-Length (issue 19 item 1). The request side is tRPC's own
+ * (`incomingMessageToRequest`, `resolveResponse`), so inputs, batching, limits, content
+ * types, errors and SSE are decided by tRPC exactly as before.
  */
 export const createTrpcHandler = <TRouter extends AnyTRPCRouter>(options: Options<TRouter>) => {
   const basePath = trimSlashes(options.basePath);
