@@ -266,7 +266,9 @@ describe.each(engines)("tRPC over HTTP on $name", (engine) => {
               res.setEncoding("utf8").on("data", (text: string) => {
                 body += text;
               });
-              res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+              res.on("end", () =>
+                resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
+              );
             })
             .on("error", reject);
         },
