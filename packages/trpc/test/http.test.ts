@@ -281,7 +281,7 @@ describe.each(engines)("tRPC over HTTP on $name", (engine) => {
       ["a batch", "cs_agent", "batch"],
     ] as const)("%s carries its Content-Length and is not chunked", async (_, who, batch) => {
       const { line } = world.teamA.conversations;
-      const headers =
+      const headers: Record<string, string> =
         who === null ? {} : { authorization: `Bearer ${world.teamA.members[who].secret}` };
       const args = { conversationId: line.conversationId };
       const path =
