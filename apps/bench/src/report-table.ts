@@ -64,15 +64,16 @@ export const formatReport = (report: BenchReport): string => {
 };
 
 const rate = (n: number) => n.toFixed(0);
+const cpu = (ms: number | null) => (ms === null ? "–" : ms.toFixed(2));
 
 /** The end-to-end rows: requests/s and latency of the panel server against the baseline. */
 const serverTable = (server: ServerLoadResults): string[] => [
   `Server end to end (PostgreSQL): the built \`customer-panel serve\` and a minimal node:http + pg server, one process each, pool ${server.poolSize}, ${server.connections} keep-alive connections (autocannon), ${server.seconds} s per run, median of ${server.rounds} run(s) per side; a credential look-up per request on both.`,
   "",
-  "| operation | server req/s | baseline req/s | throughput ratio | server p50 / p99 ms | baseline p50 / p99 ms | p99 ratio | target |",
-  "|---|---:|---:|---:|---|---|---:|---|",
+  "| operation | server req/s | baseline req/s | throughput ratio | server p50 / p99 ms | baseline p50 / p99 ms | p99 ratio | CPU ms per request server / baseline | target |",
+  "|---|---:|---:|---:|---|---|---:|---|---|",
   ...server.rows.map((r) => {
     const met = r.throughputRatio >= THROUGHPUT_TARGET && r.p99Ratio <= P99_TARGET;
-    return `| ${r.operation} | ${rate(r.server.perSecond)} | ${rate(r.baseline.perSecond)} | ${r.throughputRatio.toFixed(2)} | ${r.server.p50} / ${r.server.p99} | ${r.baseline.p50} / ${r.baseline.p99} | ${r.p99Ratio.toFixed(2)} | ${met ? "met" : "MISSED"} (≥${THROUGHPUT_TARGET}×, p99 ≤${P99_TARGET}×) |`;
+    return `| ${r.operation} | ${rate(r.server.perSecond)} | ${rate(r.baseline.perSecond)} | ${r.throughputRatio.toFixed(2)} | ${r.server.p50} / ${r.server.p99} | ${r.baseline.p50} / ${r.baseline.p99} | ${r.p99Ratio.toFixed(2)} | ${cpu(r.server.cpuMsPerRequest)} / ${cpu(r.baseline.cpuMsPerRequest)} | ${met ? "met" : "MISSED"} (≥${THROUGHPUT_TARGET}×, p99 ≤${P99_TARGET}×) |`;
   }),
 ];

@@ -103,6 +103,8 @@ const expectServerRows = (server: ServerLoadResults | null) => {
       expect(side.ok).toBeGreaterThan(0);
       expect(side.perSecond).toBeGreaterThan(0);
       expect(side.p50).toBeLessThanOrEqual(side.p99);
+      // Linux: each process's CPU time from /proc, spread over its answers.
+      expect(side.cpuMsPerRequest).toBeGreaterThan(0);
     }
     expect(Number.isFinite(r.throughputRatio)).toBe(true);
     expect(Number.isFinite(r.p99Ratio)).toBe(true);

@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { type Actor, isDomainError, RateLimited } from "@customer-panel/core";
 import { TRPC_PATH } from "@customer-panel/core/contract";
 import type { TRPCError } from "@trpc/server";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Authenticate, PanelServices } from "./context.js";
 import { GENERIC_ERROR_MESSAGE } from "./errors.js";
+import { createTrpcHandler } from "./http-handler.js";
 import { appRouter } from "./router.js";
 
 /** Limits of the HTTP endpoint (tRPC's defaults are unlimited). */
@@ -112,7 +112,7 @@ const observedCalls = (
 export const startPanelServer = async (options: PanelServerOptions): Promise<PanelServer> => {
   // The request behind each context, for onCalls (tRPC's responseMeta sees the context only).
   const requestOf = new WeakMap<object, http.IncomingMessage>();
-  const trpcHandler = createHTTPHandler({
+  const trpcHandler = createTrpcHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
     maxBodySize: options.maxBodySize ?? 1024 * 1024,

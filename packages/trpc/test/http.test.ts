@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { type EngineHandle, engines } from "@customer-panel/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeCredential } from "../src/index.js";
@@ -252,6 +253,49 @@ describe.each(engines)("tRPC over HTTP on $name", (engine) => {
       );
       expect(result.data).toMatchObject({ code: "FORBIDDEN", domainCode: "PHONE_LOCKED" });
       expect(result.data?.fields).toEqual([{ field: "phone", message: expect.any(String) }]);
+    });
+  });
+  describe("a JSON answer is written whole (issue 19 item 1)", () => {
+    // node:http, not fetch: the framing headers as they were sent.
+    const rawGet = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+        (resolve, reject) => {
+          http
+            .get(`${server.url}${path}`, { headers }, (res) => {
+              let body = "";
+              res.setEncoding("utf8").on("data", (text: string) => {
+                body += text;
+              });
+              res.on("end", () =>
+                resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
+              );
+            })
+            .on("error", reject);
+        },
+      );
+    const input = (value: unknown) => encodeURIComponent(JSON.stringify({ json: value }));
+
+    it.each([
+      ["an answer", "cs_agent", ""],
+      ["an error", null, ""],
+      ["a batch", "cs_agent", "batch"],
+    ] as const)("%s carries its Content-Length and is not chunked", async (_, who, batch) => {
+      const { line } = world.teamA.conversations;
+      const headers: Record<string, string> =
+        who === null ? {} : { authorization: `Bearer ${world.teamA.members[who].secret}` };
+      const args = { conversationId: line.conversationId };
+      const path =
+        batch === ""
+          ? `/trpc/panel.get?input=${input(args)}`
+          : `/trpc/panel.get,events.list?batch=1&input=${encodeURIComponent(
+              JSON.stringify({ 0: { json: args }, 1: { json: args } }),
+            )}`;
+      const res = await rawGet(path, headers);
+      expect(res.status).toBe(who === null ? 401 : 200);
+      expect(res.headers["content-type"]).toBe("application/json");
+      expect(res.headers["transfer-encoding"]).toBeUndefined();
+      expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.body));
+      expect(JSON.parse(res.body)).toBeTypeOf("object");
     });
   });
 });

@@ -55,6 +55,9 @@ const medianRun = (runs: readonly LoadRun[]): LoadRun => ({
   perSecond: median(runs, (r) => r.perSecond),
   p50: median(runs, (r) => r.p50),
   p99: median(runs, (r) => r.p99),
+  cpuMsPerRequest: runs.some((r) => r.cpuMsPerRequest === null)
+    ? null
+    : median(runs, (r) => r.cpuMsPerRequest ?? 0),
   ok: runs.reduce((n, r) => n + r.ok, 0),
   failed: runs.reduce((n, r) => n + r.failed, 0),
 });
@@ -190,6 +193,7 @@ export const runServerLoad = async (
     const drive = (side: Side, next: (i: number) => LoadRequest, limit?: number) =>
       loadRun({
         url: both[side].url,
+        pid: both[side].pid,
         headers,
         seconds: scale.serverSeconds,
         next,

@@ -14,9 +14,10 @@ import type {
   ConversationUpdate,
   TranscriptMessage,
 } from "@customer-panel/core/adapter";
-import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import { type Context, Either } from "effect";
 import type { Db } from "../database.js";
+import { preparedPerDatabase } from "../prepared-statements.js";
 import { keysetRowExport } from "../row-export/keyset-export.js";
 import { EXPORT_BATCH_SIZE, type RowExport, type RowExportSpec } from "../row-export/row-export.js";
 import {
@@ -46,33 +47,58 @@ const columnsOf = (update: ConversationUpdate): Partial<typeof conversations.$in
 // E1 cursor: the `seq` of the last entry of the previous page, as decimal text.
 const CURSOR = /^[1-9][0-9]{0,15}$/;
 
+// E1's statements, prepared once per database (see preparedPerDatabase): each runs per page.
+const conversationOfTeam = preparedPerDatabase((db) =>
+  db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.teamId, sql.placeholder("teamId")),
+        eq(conversations.id, sql.placeholder("conversationId")),
+      ),
+    )
+    .prepare("conversation_of_team"),
+);
+
+const eventsBefore = (db: Db, cursor: boolean) =>
+  db
+    .select()
+    .from(conversationEvents)
+    .where(
+      and(
+        eq(conversationEvents.teamId, sql.placeholder("teamId")),
+        eq(conversationEvents.conversationId, sql.placeholder("conversationId")),
+        cursor ? lt(conversationEvents.seq, sql.placeholder("before")) : undefined,
+      ),
+    )
+    .orderBy(desc(conversationEvents.seq))
+    .limit(sql.placeholder("limit"))
+    .prepare(cursor ? "events_page_after" : "events_page_first");
+const firstEventsPage = preparedPerDatabase((db) => eventsBefore(db, false));
+const laterEventsPage = preparedPerDatabase((db) => eventsBefore(db, true));
+
 const eventsPage = async (
   db: Db,
   teamId: string,
   conversationId: string,
   page: { readonly cursor: string | null; readonly limit: number },
 ) => {
-  const [found] = await db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(ofTeam(teamId, conversationId));
+  const [found] = await conversationOfTeam(db).execute({ teamId, conversationId });
   if (found === undefined) return null;
   // A cursor this repository never issued answers an empty page: it can not be
   // mistaken for the first page, and it can not address another conversation's log.
   if (page.cursor !== null && !CURSOR.test(page.cursor)) return { events: [], nextCursor: null };
   const limit = Math.max(0, Math.floor(page.limit));
-  const rows = await db
-    .select()
-    .from(conversationEvents)
-    .where(
-      and(
-        eq(conversationEvents.teamId, teamId),
-        eq(conversationEvents.conversationId, conversationId),
-        page.cursor === null ? undefined : lt(conversationEvents.seq, Number(page.cursor)),
-      ),
-    )
-    .orderBy(desc(conversationEvents.seq))
-    .limit(limit + 1);
+  const rows =
+    page.cursor === null
+      ? await firstEventsPage(db).execute({ teamId, conversationId, limit: limit + 1 })
+      : await laterEventsPage(db).execute({
+          teamId,
+          conversationId,
+          limit: limit + 1,
+          before: Number(page.cursor),
+        });
   const shown = rows.slice(0, limit);
   const last = shown[shown.length - 1];
   return {

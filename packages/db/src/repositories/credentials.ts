@@ -1,5 +1,6 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../database.js";
+import { preparedPerDatabase } from "../prepared-statements.js";
 import { credentials, members } from "../schema.js";
 
 /** A credential to store: only the hash of its secret, never the secret. */
@@ -54,12 +55,9 @@ export const revokeCredentialById = async (db: Db, id: string, at: Date): Promis
   return rows.length > 0;
 };
 
-/** The active credential whose secret hashes to `secretHash`, or null; one round trip. */
-export const findActiveCredential = async (
-  db: Db,
-  secretHash: string,
-): Promise<ActiveCredential | null> => {
-  const [row] = await db
+// Every request's look-up: prepared once per database (see preparedPerDatabase).
+const activeCredentialStatement = preparedPerDatabase((db) =>
+  db
     .select({
       id: credentials.id,
       teamId: credentials.teamId,
@@ -76,8 +74,19 @@ export const findActiveCredential = async (
       members,
       and(eq(members.teamId, credentials.teamId), eq(members.id, credentials.memberId)),
     )
-    .where(and(eq(credentials.secretHash, secretHash), isNull(credentials.revokedAt)))
-    .limit(1);
+    .where(
+      and(eq(credentials.secretHash, sql.placeholder("secretHash")), isNull(credentials.revokedAt)),
+    )
+    .limit(1)
+    .prepare("credential_active"),
+);
+
+/** The active credential whose secret hashes to `secretHash`, or null; one round trip. */
+export const findActiveCredential = async (
+  db: Db,
+  secretHash: string,
+): Promise<ActiveCredential | null> => {
+  const [row] = await activeCredentialStatement(db).execute({ secretHash });
   if (row === undefined) return null;
   return {
     id: row.id,
