@@ -12,7 +12,12 @@ import {
   HISTORY_QUICK,
   runHistory,
 } from "./history.js";
-import { type MemoryResult, type OperationResult, runOperations } from "./operations.js";
+import {
+  type MemoryResult,
+  type OperationResult,
+  runOperations,
+  runXlsxOperations,
+} from "./operations.js";
 import { formatReport } from "./report-table.js";
 import { CURVE_SCALES, formatCurve, runCurve, writeCurveSvg } from "./scale-curve.js";
 import { runServerLoad, type ServerLoadResults } from "./server-load/run.js";
@@ -30,20 +35,23 @@ export interface BenchReport {
   readonly engines: readonly {
     readonly engine: EngineName;
     readonly generationMs: number;
-    /** The in-process rows (empty with `--only server`). */
+    /** The in-process rows (empty with `--only server` or `--only xlsx`). */
     readonly operations: readonly OperationResult[];
     readonly memory: MemoryResult | null;
     /** XLSX against CSV of the same rows (issue 20); null with `--only server`. */
     readonly xlsx: XlsxResults | null;
-    /** The end-to-end rows: PostgreSQL only, null on PGlite and with `--only library`. */
+    /** The end-to-end rows: PostgreSQL only, null on PGlite and with `--only library` or `--only xlsx`. */
     readonly server: ServerLoadResults | null;
     /** Live fan-out (issue 19 item 2): PostgreSQL only, null on PGlite and with `--only library|server`. */
     readonly fanOut: FanOutResults | null;
   }[];
 }
 
-/** A part of the bench run alone: the in-process rows, the end-to-end server rows, or live fan-out. */
-export type BenchPart = "library" | "server" | "fanout";
+/**
+ * A part of the bench run alone: the in-process rows, the end-to-end server rows, live
+ * fan-out, or the XLSX rows (issue 20: memory and the two ratios against CSV).
+ */
+export type BenchPart = "library" | "server" | "fanout" | "xlsx";
 
 /** Options of one bench run. */
 export interface BenchOptions {
@@ -83,9 +91,16 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     try {
       const generationMs = await generateDataset(engine.raw, options.scale);
       options.log?.(`${name}: generated in ${(generationMs / 1000).toFixed(1)} s; measuring…`);
-      const library = options.only === "server" ? null : await runOperations(engine, options.scale);
+      const library =
+        options.only === "server" || options.only === "xlsx"
+          ? null
+          : await runOperations(engine, options.scale);
+      const xlsx =
+        options.only === "xlsx"
+          ? await runXlsxOperations(engine, options.scale)
+          : (library?.xlsx ?? null);
       const server =
-        name === "postgres" && options.only !== "library"
+        name === "postgres" && (options.only === undefined || options.only === "server")
           ? await runServerLoad(engine, options.scale, options.log)
           : null;
       results.push({
@@ -93,7 +108,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
         generationMs,
         operations: library?.operations ?? [],
         memory: library?.memory ?? null,
-        xlsx: library?.xlsx ?? null,
+        xlsx,
         server,
         fanOut: null,
       });
@@ -129,9 +144,10 @@ const parseArgs = (argv: readonly string[]) => {
     onlyArg !== undefined &&
     onlyArg !== "library" &&
     onlyArg !== "server" &&
-    onlyArg !== "fanout"
+    onlyArg !== "fanout" &&
+    onlyArg !== "xlsx"
   ) {
-    throw new Error(`--only must be library, server or fanout (got ${onlyArg})`);
+    throw new Error(`--only must be library, server, fanout or xlsx (got ${onlyArg})`);
   }
   const only: BenchPart | undefined = onlyArg;
   let engines: EngineName[];

@@ -394,22 +394,29 @@ export interface EngineResults {
   readonly xlsx: XlsxResults;
 }
 
+/** The fixture's conversation holding every message (the transcript exports'). */
+const bigConversation = async (ctx: Context): Promise<string> => {
+  const [big] = await ctx.engine.raw<{ id: string }>(
+    `select ${idSql("conversation", "1")}::text as id`,
+  );
+  if (!big) throw new Error("fixture conversation 1 missing");
+  return big.id;
+};
+
 // Every row of the report, in the order it prints.
 const measureAll = async (ctx: Context): Promise<EngineResults> => {
   const { engine, scale } = ctx;
-  const [big] = await engine.raw<{ id: string }>(
-    `select ${idSql("conversation", "1")}::text as id`,
-  );
+  const big = await bigConversation(ctx);
   const [panel] = await engine.raw<{ id: string }>(
     `select ${idSql("conversation", "2")}::text as id`,
   );
-  if (!big || !panel) throw new Error("fixture conversations missing");
+  if (!panel) throw new Error("fixture conversation 2 missing");
   // Memory first, while the process heap is still small (RSS seldom shrinks afterwards).
   const memory = await memoryOf(ctx);
   const operations: OperationResult[] = [];
   operations.push(await recordsRow(ctx));
   operations.push(await statsRow(ctx));
-  operations.push(await exportRow(ctx, big.id));
+  operations.push(await exportRow(ctx, big));
   operations.push(await panelRow(ctx, panel.id));
   operations.push(await suggestRow(ctx, { actor, tags: scale.tags }));
   operations.push(
@@ -422,20 +429,32 @@ const measureAll = async (ctx: Context): Promise<EngineResults> => {
       tags: scale.manyTags,
     }),
   );
-  const xlsx = await xlsxExports(ctx, big.id);
+  const xlsx = await xlsxExports(ctx, big);
   // tags.apply last: it writes.
   operations.push(await applyRow(ctx));
   return { operations, memory, xlsx };
 };
 
-/** Runs every operation on a generated engine, library and baseline alternating. */
-export const runOperations = async (engine: BenchEngine, scale: Scale): Promise<EngineResults> => {
+/** Runs `measure` with a context on a generated engine (one runtime, disposed after). */
+const withContext = async <A>(
+  engine: BenchEngine,
+  scale: Scale,
+  measure: (ctx: Context) => Promise<A>,
+): Promise<A> => {
   const runtime = ManagedRuntime.make(
     databaseLayer(engine.database.db, rowExportFor(engine.database)),
   );
   try {
-    return await measureAll({ engine, scale, runtime });
+    return await measure({ engine, scale, runtime });
   } finally {
     await runtime.dispose();
   }
 };
+
+/** Runs every operation on a generated engine, library and baseline alternating. */
+export const runOperations = (engine: BenchEngine, scale: Scale): Promise<EngineResults> =>
+  withContext(engine, scale, measureAll);
+
+/** Issue 20's XLSX rows alone (`--only xlsx`): its memory row and the two ratios. */
+export const runXlsxOperations = (engine: BenchEngine, scale: Scale): Promise<XlsxResults> =>
+  withContext(engine, scale, async (ctx) => xlsxExports(ctx, await bigConversation(ctx)));

@@ -32,7 +32,6 @@ export const formatReport = (report: BenchReport): string => {
   );
   lines.push("|---|---|---:|---|---|---:|---|");
   for (const e of report.engines) {
-    if (e.memory === null) continue;
     for (const [format, m] of [
       ["CSV", e.memory],
       ["XLSX", e.xlsx?.memory ?? null],

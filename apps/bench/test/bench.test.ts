@@ -88,6 +88,27 @@ describe.each(engines)("pnpm bench --quick on %s", (engine) => {
   });
 });
 
+describe("pnpm bench --quick --only xlsx", () => {
+  it("runs the XLSX rows alone: their memory and both ratios, no other row", async () => {
+    const report = await runBench({
+      scale: QUICK_SCALE,
+      engines: ["pglite"],
+      serverUrl: undefined,
+      only: "xlsx",
+    });
+    const [result] = report.engines;
+    if (!result) throw new Error("no result");
+    expect(result.operations).toEqual([]);
+    expect(result.memory).toBeNull();
+    expect(result.server).toBeNull();
+    expect(result.xlsx?.operations.map((o) => o.operation)).toEqual([
+      "tagReports.records 30d XLSX",
+      "conversations.export XLSX",
+    ]);
+    expect(result.xlsx?.memory.largeRows).toBe(expectedApplications(QUICK_SCALE, 30));
+  });
+});
+
 /** Every end-to-end row measured both sides, with no failed request and exact writes. */
 const expectServerRows = (server: ServerLoadResults | null) => {
   expect(server).not.toBeNull();

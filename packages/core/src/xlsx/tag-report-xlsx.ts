@@ -6,7 +6,7 @@ import {
   type TagRecordRow,
   type TagStatsRow,
 } from "../csv/tag-report-csv.js";
-import { dateTimeCell, numberCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
+import { dateTimeCells, numberCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
 import {
   encodeSheetXml,
   type XlsxColumn,
@@ -65,6 +65,7 @@ export function encodeTagRecordsXlsx(
   timeZone: string,
 ): XlsxWorkbook {
   const clock = new ExportClock(timeZone);
+  const timeCell = dateTimeCells();
   const tagCell = repeatingStringCells(256);
   const channelCell = repeatingStringCells();
   const methodCell = repeatingStringCells();
@@ -76,7 +77,7 @@ export function encodeTagRecordsXlsx(
       columnsOf(TAG_RECORDS_HEADER, RECORDS_WIDTHS),
       batches,
       (row) =>
-        dateTimeCell(clock.wallClockMillis(row.appliedAt), () => clock.time(row.appliedAt)) +
+        timeCell(clock.wallClockMillis(row.appliedAt), () => clock.time(row.appliedAt)) +
         stringCell(row.customerId) +
         stringCell(row.customerName) +
         tagCell(row.tagName) +

@@ -1,7 +1,7 @@
 import type { Batches } from "../csv/csv-encoding.js";
 import { ExportClock } from "../csv/export-clock.js";
 import { TRANSCRIPT_HEADER, type TranscriptMessage } from "../csv/transcript-csv.js";
-import { dateTimeCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
+import { dateTimeCells, repeatingStringCells, stringCell } from "./xlsx-cells.js";
 import { encodeSheetXml, type XlsxWorkbook, xlsxWorkbook } from "./xlsx-package.js";
 
 /** Column widths (characters), in {@link TRANSCRIPT_HEADER} order: the message text gets room. */
@@ -19,6 +19,7 @@ export function encodeTranscriptXlsx(
   timeZone: string,
 ): XlsxWorkbook {
   const clock = new ExportClock(timeZone);
+  const timeCell = dateTimeCells();
   const senderCell = repeatingStringCells();
   const nameCell = repeatingStringCells();
   const offsetCell = repeatingStringCells();
@@ -28,7 +29,7 @@ export function encodeTranscriptXlsx(
       TRANSCRIPT_HEADER.map((header, i) => ({ header, width: WIDTHS[i] ?? 16 })),
       batches,
       (m) =>
-        dateTimeCell(clock.wallClockMillis(m.sentAt), () => clock.time(m.sentAt)) +
+        timeCell(clock.wallClockMillis(m.sentAt), () => clock.time(m.sentAt)) +
         senderCell(m.sender) +
         nameCell(m.sender === "agent" ? m.agentName : null) +
         stringCell(m.content) +

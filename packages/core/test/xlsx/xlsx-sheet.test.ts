@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TranscriptMessage } from "../../src/csv/transcript-csv.js";
 import { encodeTagStatsXlsx } from "../../src/xlsx/tag-report-xlsx.js";
 import { encodeTranscriptXlsx } from "../../src/xlsx/transcript-xlsx.js";
-import { dateTimeCell, dateTimeSerial, stringCell } from "../../src/xlsx/xlsx-cells.js";
+import { dateTimeCells, dateTimeSerial, stringCell } from "../../src/xlsx/xlsx-cells.js";
 import { safeSheetName, type XlsxWorkbook } from "../../src/xlsx/xlsx-package.js";
 import { xmlText } from "../../src/xlsx/xml-text.js";
 
@@ -42,7 +42,7 @@ describe("XLSX cells and sheet", () => {
     expect(dateTimeSerial(Date.UTC(2026, 10, 1, 1, 30))).toBe(46327.0625);
     expect(dateTimeSerial(Date.UTC(1900, 2, 1))).toBe(61);
     expect(dateTimeSerial(Date.UTC(1900, 1, 28))).toBeNull();
-    expect(dateTimeCell(Date.UTC(1899, 0, 1), () => "1899-01-01 00:00:00")).toBe(
+    expect(dateTimeCells()(Date.UTC(1899, 0, 1), () => "1899-01-01 00:00:00")).toBe(
       '<c t="inlineStr"><is><t>1899-01-01 00:00:00</t></is></c>',
     );
   });
