@@ -20,6 +20,8 @@ export {
   TRANSCRIPT_HEADER,
   type TranscriptMessage,
 } from "./csv/transcript-csv.js";
+// domain/conversation-update.ts — what a conversation decision changes
+export type { ConversationUpdate } from "./domain/conversation-update.js";
 // ports/transactions.ts — one database transaction around a use case's port calls
 export { Transactions } from "./ports/transactions.js";
 // ports.ts — the services the use cases require, and what only crosses a port
@@ -27,7 +29,6 @@ export {
   type AppliedTag,
   ChangeFeed,
   Conversations,
-  type ConversationUpdate,
   type CsvEmail,
   Directory,
   type EmailAttachment,
@@ -35,6 +36,7 @@ export {
   IdSource,
   type IncomingMessage,
   Ingestion,
+  type LockedSender,
   type LockedTagApplication,
   type LockedTagRemoval,
   Mailer,

@@ -323,6 +323,7 @@ export {
   listEvents,
   searchConversations,
   setConversationStatus,
+  updateConversation,
 } from "./use-cases/conversations.js";
 // use-cases/exports.ts
 export {
@@ -342,6 +343,8 @@ export {
   ingestOrders,
   ingestPageClosed,
   ingestPageVisit,
+  recordPresence,
+  storeMessage,
 } from "./use-cases/ingest.js";
 // use-cases/navigation.ts
 export { listConversations, listMembers } from "./use-cases/navigation.js";
@@ -350,7 +353,12 @@ export { unbindOmo } from "./use-cases/omo.js";
 // use-cases/panel.ts
 export { getPanel, type PanelCommerce, type PanelView, setPanelHidden } from "./use-cases/panel.js";
 // use-cases/profile.ts
-export { ingestMemberLogin, updateProfile } from "./use-cases/profile.js";
+export {
+  editProfile,
+  fillMemberIdOf,
+  ingestMemberLogin,
+  updateProfile,
+} from "./use-cases/profile.js";
 // use-cases/tag-reports.ts
 export {
   type CsvDownload,

@@ -1,16 +1,12 @@
-import { Context, type Effect, type Either } from "effect";
+import { Context, type Effect } from "effect";
 import type { TagRecordRow, TagStatsRow } from "./csv/tag-report-csv.js";
 import type { TranscriptMessage } from "./csv/transcript-csv.js";
-import type {
-  ConversationBlocked,
-  DomainError,
-  IdempotencyKeyReused,
-  NotFound,
-  RateLimited,
-} from "./domain/errors.js";
+import type { ConversationUpdate } from "./domain/conversation-update.js";
+import type { NotFound, RateLimited } from "./domain/errors.js";
 import type {
   ConversationId,
   CustomerId,
+  IdentityId,
   MemberId,
   MessageId,
   TagApplicationId,
@@ -21,7 +17,6 @@ import type {
   Cart,
   Conversation,
   ConversationEvent,
-  ConversationEventKind,
   Customer,
   FieldChange,
   Identity,
@@ -29,7 +24,6 @@ import type {
   OmoBinding,
   Order,
   OrderItem,
-  Presence,
   Profile,
   Tag,
   Team,
@@ -47,9 +41,9 @@ import type { XlsxWorkbook } from "./xlsx/xlsx-package.js";
 /**
  * Ports: what the use cases need from the outside world, as Effect services.
  * `packages/db` provides them. Where a decision depends on stored state that
- * concurrent requests may change, the port takes core's pure `decide` function
- * and runs it on the locked state inside one transaction — the rule stays here,
- * the atomicity there.
+ * concurrent requests may change, the port offers narrow steps — lock and read, record —
+ * and the use case runs lock → decide → record inside `Transactions.withTransaction`: the
+ * rule stays in core, and no port takes a function from core.
  */
 
 /** Who did something, for logs and audit. */
@@ -132,35 +126,46 @@ export interface ProfileView {
   readonly identities: readonly Identity[];
 }
 
-/** Customer profiles (P1–P4, P6). */
+/**
+ * Customer profiles (P1–P4, P6). The use cases decide; these methods lock and read, or write
+ * what was decided. Run them inside `Transactions.withTransaction`: a lock holds until the
+ * transaction ends.
+ */
 export class Profiles extends Context.Tag("customer-panel/Profiles")<
   Profiles,
   {
     /**
-     * Locks the customer, runs `decide`, writes the new profile and one audit entry
-     * with the field changes when there are any; NotFound for a missing/foreign id.
+     * Locks the customer and reads it with its identities, oldest first (P3 takes the first
+     * WhatsApp one); NotFound("customer") for a missing or another team's id.
      */
-    readonly edit: <E extends DomainError>(
+    readonly lockProfile: (
       teamId: TeamId,
       customerId: CustomerId,
-      decide: (view: ProfileView) => Either.Either<ProfileEditDecision, E>,
+    ) => Effect.Effect<ProfileView, NotFound>;
+    /** P6: stores the decided profile and one audit entry with its field changes. */
+    readonly recordEdit: (
+      teamId: TeamId,
+      customerId: CustomerId,
+      edit: ProfileEditDecision,
       audit: { readonly author: Author; readonly at: Date },
-    ) => Effect.Effect<
-      { readonly customer: Customer; readonly changes: readonly FieldChange[] },
-      E | NotFound
-    >;
+    ) => Effect.Effect<void>;
     /**
-     * P4: sets the pixel member id of the customer of a webchat visitor to what `decide`
-     * returns; NotFound("identity") when the team has no such visitor.
+     * P4: locks the customer of the team's webchat visitor and reads its pixel member id;
+     * NotFound("identity") when the team has no such visitor.
      */
-    readonly fillMemberId: (
+    readonly lockVisitorMemberId: (
       teamId: TeamId,
       visitorId: string,
-      decide: (current: string | null) => string | null,
     ) => Effect.Effect<
       { readonly customerId: CustomerId; readonly memberId: string | null },
       NotFound
     >;
+    /** P4: stores the customer's pixel member id. */
+    readonly recordMemberId: (
+      teamId: TeamId,
+      customerId: CustomerId,
+      memberId: string,
+    ) => Effect.Effect<void>;
   }
 >() {}
 
@@ -315,19 +320,6 @@ export class TagReports extends Context.Tag("customer-panel/TagReports")<
 
 // ——— conversations ———
 
-/**
- * The changes a conversation decision asks for, with the log entries to append.
- * An absent field is unchanged; `assigneeId: null` unassigns.
- */
-export interface ConversationUpdate {
-  readonly state?: StateDecision["state"];
-  readonly assigneeId?: MemberId | null;
-  readonly active?: boolean;
-  readonly presence?: Presence;
-  readonly lastExportedAt?: Date;
-  readonly events: readonly ConversationEventKind[];
-}
-
 /** A search hit (L9): what deletion must remove. */
 export interface SearchHit {
   readonly conversationId: ConversationId;
@@ -359,13 +351,21 @@ export class Conversations extends Context.Tag("customer-panel/Conversations")<
       teamId: TeamId,
       conversationId: ConversationId,
     ) => Effect.Effect<Conversation | null>;
-    /** Locks the conversation, runs `decide`, writes the update and its log entries. */
-    readonly update: <E extends DomainError>(
+    /**
+     * Locks the conversation until the transaction ends and reads it; NotFound("conversation")
+     * for a missing or another team's id.
+     */
+    readonly lockConversation: (
       teamId: TeamId,
       conversationId: ConversationId,
-      decide: (conversation: Conversation) => Either.Either<ConversationUpdate, E>,
+    ) => Effect.Effect<Conversation, NotFound>;
+    /** Writes the fields a decision names (`withUpdate` is the result) and appends its log entries. */
+    readonly recordUpdate: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+      update: ConversationUpdate,
       log: { readonly author: Author; readonly at: Date },
-    ) => Effect.Effect<Conversation, E | NotFound>;
+    ) => Effect.Effect<void>;
     /**
      * E1: log entries newest first (insertion order), paged by an opaque cursor; a
      * malformed cursor gives an empty page. Null when the conversation is missing.
@@ -435,35 +435,60 @@ export interface IngestedMessage {
   readonly replayed: boolean;
 }
 
-/** Everything integrations push in. */
+/** What `Ingestion.lockSender` found or created for a message's sender. */
+export interface LockedSender {
+  readonly identityId: IdentityId;
+  readonly customerId: CustomerId;
+  /** The sender's conversation, locked until the transaction ends; null before its first message. */
+  readonly conversation: {
+    readonly id: ConversationId;
+    readonly active: boolean;
+    readonly state: Conversation["state"];
+    readonly assigneeId: MemberId | null;
+  } | null;
+}
+
+/**
+ * Everything integrations push in. For a message or a presence the use case decides; these
+ * methods lock and read, or write what was decided, inside `Transactions.withTransaction`.
+ */
 export class Ingestion extends Context.Tag("customer-panel/Ingestion")<
   Ingestion,
   {
     /**
-     * Finds or creates customer, identity and conversation for the sender (once,
-     * even under concurrency), runs `decide` on the locked conversation (null when
-     * new) and stores the message with the decided state — or stores nothing when
-     * `decide` refuses (L5). A `waId` first known now is stored on the identity.
+     * Finds or creates the sender's customer and identity (once, even under concurrency: the
+     * sender's lock comes first) and locks the sender's conversation. A `waId` or business-scoped
+     * id first known now is stored on the identity (P3).
      */
-    readonly message: (
-      message: IncomingMessage,
-      decide: (
-        conversation: {
-          readonly active: boolean;
-          readonly state: Conversation["state"];
-          readonly assigneeId: MemberId | null;
-        } | null,
-      ) => Either.Either<StateDecision, ConversationBlocked>,
-    ) => Effect.Effect<IngestedMessage, ConversationBlocked | IdempotencyKeyReused>;
+    readonly lockSender: (message: IncomingMessage) => Effect.Effect<LockedSender>;
     /**
-     * L6: runs `decide` on the webchat visitor's conversation and stores the presence;
-     * NotFound("conversation") when the team has no such visitor.
+     * The answer first given to a message stored with this channel message id in the
+     * conversation, with its fingerprint; null when none is. Call it under `lockSender`'s lock,
+     * so retries take turns and the second finds what the first stored.
      */
-    readonly presence: <E extends DomainError>(
+    readonly rememberedMessage: (
+      teamId: TeamId,
+      conversationId: ConversationId,
+      key: string,
+    ) => Effect.Effect<RememberedAnswer<IngestedMessage> | null>;
+    /**
+     * Stores the message with the decided state (L5/E2): creates the sender's conversation
+     * when it has none, else updates it; appends the decision's log entries, and remembers the
+     * message's idempotency key with it.
+     */
+    readonly recordMessage: (
+      message: IncomingMessage,
+      sender: LockedSender,
+      decision: StateDecision,
+    ) => Effect.Effect<{ readonly messageId: MessageId; readonly conversationId: ConversationId }>;
+    /**
+     * L6: locks the team's webchat visitor's conversation and reads it; NotFound("conversation")
+     * when the team has no such visitor. The presence is written with `Conversations.recordUpdate`.
+     */
+    readonly lockVisitorConversation: (
       teamId: TeamId,
       visitorId: string,
-      decide: (conversation: Conversation) => Either.Either<Presence, E>,
-    ) => Effect.Effect<Conversation, E | NotFound>;
+    ) => Effect.Effect<Conversation, NotFound>;
     /** L1/L4: records that an identity completed identity binding to a website member. */
     readonly identityBound: (
       teamId: TeamId,

@@ -1,8 +1,9 @@
-import { Clock, Effect, Either } from "effect";
+import { Clock, Effect } from "effect";
 import { encodeTranscriptCsv, transcriptFileName } from "../csv/transcript-csv.js";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId } from "../domain/ids.js";
 import type { MemberActor } from "../domain/model.js";
+import { Transactions } from "../ports/transactions.js";
 import {
   type Author,
   ChangeFeed,
@@ -49,17 +50,24 @@ export const recordExportCompleted = (
   Effect.gen(function* () {
     const at = new Date(yield* Clock.currentTimeMillis);
     const conversations = yield* Conversations;
-    const updated = yield* conversations.update(
-      teamId,
-      conversationId,
-      () => Either.right({ lastExportedAt: at, events: [{ type: "exported", format }] }),
-      { author, at },
+    const transactions = yield* Transactions;
+    // Nothing to decide: lock (a missing or erased conversation is NotFound), then record.
+    const { customerId } = yield* transactions.withTransaction(
+      Effect.zipLeft(
+        conversations.lockConversation(teamId, conversationId),
+        conversations.recordUpdate(
+          teamId,
+          conversationId,
+          { lastExportedAt: at, events: [{ type: "exported", format }] },
+          { author, at },
+        ),
+      ),
     );
     const feed = yield* ChangeFeed;
     yield* feed.publish({
       teamId,
       conversationId,
-      customerId: updated.customerId,
+      customerId,
       kind: "exported",
       at,
     });
