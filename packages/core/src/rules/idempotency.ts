@@ -1,11 +1,6 @@
 import { Either } from "effect";
 import { IdempotencyKeyReused } from "../domain/errors.js";
-
-/** The first answer given under an idempotency key, and what that request stood for. */
-export interface RememberedAnswer<A> {
-  readonly fingerprint: string;
-  readonly answer: A;
-}
+import type { RememberedAnswer } from "../domain/remembered-answer.js";
 
 /** T8: answer a request anew, or replay the first answer given under its key. */
 export type ReplayDecision<A> =

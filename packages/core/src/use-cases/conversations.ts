@@ -1,10 +1,13 @@
 import { Clock, Effect, Either } from "effect";
+import type { Author } from "../domain/author.js";
 import { type ConversationUpdate, withUpdate } from "../domain/conversation-update.js";
 import { type DomainError, NotFound } from "../domain/errors.js";
 import type { ConversationId, MemberId, TeamId } from "../domain/ids.js";
 import type { Conversation, MemberActor } from "../domain/model.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Conversations } from "../ports/conversations.js";
+import { Directory } from "../ports/directory.js";
 import { Transactions } from "../ports/transactions.js";
-import { type Author, ChangeFeed, Conversations, Directory } from "../ports.js";
 import { decideStateCommand, type StateCommand } from "../rules/conversation-state.js";
 import { decideStatusChange } from "../rules/ingress.js";
 import { requireAction } from "./authorize.js";

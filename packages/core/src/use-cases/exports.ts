@@ -1,19 +1,16 @@
 import { Clock, Effect } from "effect";
 import { encodeTranscriptCsv, transcriptFileName } from "../csv/transcript-csv.js";
+import type { Author } from "../domain/author.js";
+import type { EmailExportJob } from "../domain/email-export.js";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId } from "../domain/ids.js";
 import type { MemberActor } from "../domain/model.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Conversations } from "../ports/conversations.js";
+import { ExportOutbox, Mailer } from "../ports/exports.js";
+import { IdSource } from "../ports/id-source.js";
+import { PanelReader } from "../ports/panel-reader.js";
 import { Transactions } from "../ports/transactions.js";
-import {
-  type Author,
-  ChangeFeed,
-  Conversations,
-  type EmailExportJob,
-  ExportOutbox,
-  IdSource,
-  Mailer,
-  PanelReader,
-} from "../ports.js";
 import { ordersSince } from "../rules/orders-visibility.js";
 import { encodeTranscriptXlsx } from "../xlsx/transcript-xlsx.js";
 import { capabilityInputOf, requireAction, requireCapability, teamOf } from "./authorize.js";

@@ -1,19 +1,16 @@
 import { Clock, Effect } from "effect";
+import type { Author } from "../domain/author.js";
 import { withUpdate } from "../domain/conversation-update.js";
 import { IdempotencyKeyReused, NotFound } from "../domain/errors.js";
 import type { MemberId, TeamId } from "../domain/ids.js";
+import type { IncomingMessage, IngestedMessage } from "../domain/incoming-message.js";
 import type { IntegrationActor, OrderItem } from "../domain/model.js";
 import type { Channel, SenderType } from "../domain/vocabulary.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Conversations } from "../ports/conversations.js";
+import { Directory } from "../ports/directory.js";
+import { Ingestion } from "../ports/ingestion.js";
 import { Transactions } from "../ports/transactions.js";
-import {
-  type Author,
-  ChangeFeed,
-  Conversations,
-  Directory,
-  type IncomingMessage,
-  type IngestedMessage,
-  Ingestion,
-} from "../ports.js";
 import { refuseFutureInstants } from "../rules/future-instants.js";
 import { decideReplay } from "../rules/idempotency.js";
 import { decideIngestedMessage } from "../rules/ingress.js";

@@ -1,8 +1,10 @@
 import { Clock, Effect } from "effect";
+import type { Author } from "../domain/author.js";
 import type { CustomerId, TeamId } from "../domain/ids.js";
 import type { IntegrationActor, MemberActor, PlanFeatures } from "../domain/model.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Profiles } from "../ports/profiles.js";
 import { Transactions } from "../ports/transactions.js";
-import { type Author, ChangeFeed, Profiles } from "../ports.js";
 import { decideMemberIdFill } from "../rules/pixel-member-id.js";
 import { decideProfileEdit, type ProfilePatch, phoneLockOf } from "../rules/profile-edit.js";
 import { requireAction, teamOf } from "./authorize.js";
