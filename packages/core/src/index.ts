@@ -9,6 +9,14 @@
  * is declared (checked by test/docs/public-api.test.ts).
  */
 
+// domain/author.ts — who did something
+export type { Author } from "./domain/author.js";
+// domain/conversation-records.ts — a search hit and a deletion receipt (L9, B5)
+export type { DeletionReceipt, SearchHit } from "./domain/conversation-records.js";
+// domain/conversation-summary.ts — the team's conversation list (N1)
+export type { ConversationPage, ConversationSummary } from "./domain/conversation-summary.js";
+// domain/email-export.ts — a queued email export
+export type { EmailExportJob } from "./domain/email-export.js";
 // domain/errors.ts — the closed set of domain errors, each with a stable code
 export {
   ChannelNotSupported,
@@ -35,7 +43,6 @@ export {
   SubscriberTooSlow,
   ValidationFailed,
 } from "./domain/errors.js";
-
 // domain/ids.ts — branded ids
 export {
   ConversationId,
@@ -49,7 +56,8 @@ export {
   TagId,
   TeamId,
 } from "./domain/ids.js";
-
+// domain/incoming-message.ts — where an ingested message landed
+export type { IngestedMessage } from "./domain/incoming-message.js";
 // domain/model.ts — the entities the rules read
 export type {
   Actor,
@@ -75,6 +83,20 @@ export type {
   TagApplication,
   Team,
 } from "./domain/model.js";
+// domain/panel-change.ts — a live change (B6)
+export type { PanelChange } from "./domain/panel-change.js";
+// domain/panel-snapshot.ts — a conversation bound to a website member (L1)
+export type { BoundConversation } from "./domain/panel-snapshot.js";
+// domain/profile-edit.ts — the decided outcome of a profile edit (P6)
+export type { ProfileEditDecision } from "./domain/profile-edit.js";
+// domain/remembered-answer.ts — the first answer under an idempotency key (T8)
+export type { RememberedAnswer } from "./domain/remembered-answer.js";
+// domain/state-decision.ts — a conversation's next state and its log entries (E2)
+export type { StateDecision } from "./domain/state-decision.js";
+// domain/tag-application.ts — a normalised tag name and the answer to an application
+export type { NormalisedTagName, TagApplyResult } from "./domain/tag-application.js";
+// domain/tag-reads.ts — a time range, a tag's frequency (T6) and a suggestion candidate (T2)
+export type { InstantRange, SuggestionCandidate, TagFrequency } from "./domain/tag-reads.js";
 // domain/vocabulary.ts — the closed sets of the product
 export {
   CHANNELS,
@@ -96,19 +118,8 @@ export {
   TAG_METHODS,
   type TagMethod,
 } from "./domain/vocabulary.js";
-
-// ports.ts — the data use cases hand back (the ports themselves: ./adapter.ts)
-export type {
-  Author,
-  ConversationPage,
-  ConversationSummary,
-  DeletionReceipt,
-  EmailExportJob,
-  IngestedMessage,
-  PanelChange,
-  SearchHit,
-  TagApplyResult,
-} from "./ports.js";
+// domain/xlsx-workbook.ts — an XLSX file as parts, for the adapter that zips them
+export type { XlsxPart, XlsxWorkbook } from "./domain/xlsx-workbook.js";
 // rules/capabilities.ts — X3: explainable capabilities of the panel
 export {
   CAPABILITY_GATES,
@@ -132,7 +143,6 @@ export {
   onCustomerMessage,
   onTeamMessage,
   type StateCommand,
-  type StateDecision,
   type StateView,
 } from "./rules/conversation-state.js";
 // rules/future-instants.ts — X4: no instant from the future
@@ -144,7 +154,6 @@ export {
 // rules/idempotency.ts — T8: replay a retry, refuse a reused key
 export {
   decideReplay,
-  type RememberedAnswer,
   type ReplayDecision,
 } from "./rules/idempotency.js";
 // rules/ingress.ts — B2, L5: what an integration may push into a conversation
@@ -193,7 +202,6 @@ export {
 export {
   decideProfileEdit,
   type PhoneLock,
-  type ProfileEditDecision,
   type ProfilePatch,
   phoneLockOf,
 } from "./rules/profile-edit.js";
@@ -220,14 +228,11 @@ export {
 export {
   countTagFrequency,
   type FrequencyInput,
-  type InstantRange,
-  type TagFrequency,
 } from "./rules/tag-frequency.js";
 
 // rules/tag-name.ts — T1: tag names and the key that makes them unique
 export {
   MAX_TAG_NAME_LENGTH,
-  type NormalisedTagName,
   normaliseTagName,
   tagKeyOf,
 } from "./rules/tag-name.js";
@@ -236,12 +241,10 @@ export {
 export {
   MAX_SUGGESTIONS,
   rankSuggestions,
-  type SuggestionCandidate,
 } from "./rules/tag-suggestions.js";
 
 // rules/website-member.ts — L1: bound channels and the website member id
 export {
-  type BoundConversation,
   boundChannels,
   websiteMemberOf,
 } from "./rules/website-member.js";
@@ -323,6 +326,7 @@ export {
   listEvents,
   searchConversations,
   setConversationStatus,
+  updateConversation,
 } from "./use-cases/conversations.js";
 // use-cases/exports.ts
 export {
@@ -342,6 +346,8 @@ export {
   ingestOrders,
   ingestPageClosed,
   ingestPageVisit,
+  recordPresence,
+  storeMessage,
 } from "./use-cases/ingest.js";
 // use-cases/navigation.ts
 export { listConversations, listMembers } from "./use-cases/navigation.js";
@@ -350,7 +356,12 @@ export { unbindOmo } from "./use-cases/omo.js";
 // use-cases/panel.ts
 export { getPanel, type PanelCommerce, type PanelView, setPanelHidden } from "./use-cases/panel.js";
 // use-cases/profile.ts
-export { ingestMemberLogin, updateProfile } from "./use-cases/profile.js";
+export {
+  editProfile,
+  fillMemberIdOf,
+  ingestMemberLogin,
+  updateProfile,
+} from "./use-cases/profile.js";
 // use-cases/tag-reports.ts
 export {
   type CsvDownload,
@@ -370,9 +381,5 @@ export {
   suggestTags,
   tagFrequency,
 } from "./use-cases/tags.js";
-// xlsx/xlsx-package.ts — an XLSX file as parts, for the adapter that zips them
-export {
-  XLSX_CONTENT_TYPE,
-  type XlsxPart,
-  type XlsxWorkbook,
-} from "./xlsx/xlsx-package.js";
+// xlsx/xlsx-package.ts — the media type of an XLSX file
+export { XLSX_CONTENT_TYPE } from "./xlsx/xlsx-package.js";

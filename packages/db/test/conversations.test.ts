@@ -14,10 +14,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/database.js";
 import { makeConversations } from "../src/repositories/conversations.js";
 import { makeIngestion } from "../src/repositories/ingestion.js";
+import { makeTransactions } from "../src/repositories/transactions.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
-import { author, expectCode, incoming, ingest, outcomeOf, successOf } from "./port-calls.js";
+import {
+  author,
+  expectCode,
+  incoming,
+  ingest,
+  outcomeOf,
+  successOf,
+  updateOn,
+} from "./port-calls.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -30,18 +39,17 @@ const command = (
   who = author(null, null),
   when = at("2025-03-01T00:00:00Z"),
 ) =>
-  Effect.runPromiseExit(
-    makeConversations(db).update(
-      teamId as TeamId,
-      id as ConversationId,
-      (c) =>
-        Either.map(decideStateCommand(c, cmd), (d) => ({
-          state: d.state,
-          assigneeId: d.assigneeId,
-          events: d.events,
-        })),
-      { author: who, at: when },
-    ),
+  updateOn(
+    db,
+    teamId,
+    id,
+    (c) =>
+      Either.map(decideStateCommand(c, cmd), (d) => ({
+        state: d.state,
+        assigneeId: d.assigneeId,
+        events: d.events,
+      })),
+    { author: who, at: when },
   );
 
 const page = (db: Db, teamId: string, id: string, cursor: string | null, limit: number) =>
@@ -131,20 +139,18 @@ describe.each(engines)("conversations on $name", (engine) => {
       const { db } = await handle.fresh();
       const team = await seedTeam(db);
       const { conversationId } = await seedCustomer(db, team);
-      const conversations = makeConversations(db);
       // Five entries alternating block/unblock, all at the same instant: only seq orders them.
       for (let i = 0; i < 5; i++) {
         successOf(
-          await Effect.runPromiseExit(
-            conversations.update(
-              team as TeamId,
-              conversationId as ConversationId,
-              (c) => {
-                const d = decideStatusChange(c, !c.active);
-                return Either.right({ active: d.active, events: d.event ? [d.event] : [] });
-              },
-              { author: author(null, `step ${i}`), at: at("2025-03-01T00:00:00Z") },
-            ),
+          await updateOn(
+            db,
+            team,
+            conversationId,
+            (c) => {
+              const d = decideStatusChange(c, !c.active);
+              return Either.right({ active: d.active, events: d.event ? [d.event] : [] });
+            },
+            { author: author(null, `step ${i}`), at: at("2025-03-01T00:00:00Z") },
           ),
         );
       }
@@ -219,17 +225,16 @@ describe.each(engines)("conversations on $name", (engine) => {
         .where(eq(t.conversations.id, conversationId));
       const exportedAt = at("2025-04-01T00:00:00Z");
       const updated = successOf(
-        await Effect.runPromiseExit(
-          makeConversations(db).update(
-            team as TeamId,
-            conversationId as ConversationId,
-            () =>
-              Either.right({
-                lastExportedAt: exportedAt,
-                events: [{ type: "exported", format: "csv" }],
-              }),
-            { author: author(null, null), at: exportedAt },
-          ),
+        await updateOn(
+          db,
+          team,
+          conversationId,
+          () =>
+            Either.right({
+              lastExportedAt: exportedAt,
+              events: [{ type: "exported", format: "csv" }],
+            }),
+          { author: author(null, null), at: exportedAt },
         ),
       );
       expect(updated).toMatchObject({
@@ -251,16 +256,15 @@ describe.each(engines)("conversations on $name", (engine) => {
       const agent = await seedMember(db, team, "cs_agent", "Amy");
       const { conversationId } = await seedCustomer(db, team, { externalId: "U1" });
       const blocked = successOf(
-        await Effect.runPromiseExit(
-          makeConversations(db).update(
-            team as TeamId,
-            conversationId as ConversationId,
-            (c) => {
-              const d = decideStatusChange(c, false);
-              return Either.right({ active: d.active, events: d.event ? [d.event] : [] });
-            },
-            { author: author(agent, "Amy"), at: at("2025-03-01T00:00:00Z") },
-          ),
+        await updateOn(
+          db,
+          team,
+          conversationId,
+          (c) => {
+            const d = decideStatusChange(c, false);
+            return Either.right({ active: d.active, events: d.event ? [d.event] : [] });
+          },
+          { author: author(agent, "Amy"), at: at("2025-03-01T00:00:00Z") },
         ),
       );
       expect(blocked.active).toBe(false);
@@ -291,9 +295,13 @@ describe.each(engines)("conversations on $name", (engine) => {
         await db.$count(t.messages),
       ];
       // The refusal comes after the new customer and identity were written in the transaction.
+      const ingestion = makeIngestion(db);
       const refuse = await Effect.runPromiseExit(
-        makeIngestion(db).message(incoming(team, "NEW"), () =>
-          Either.left(ConversationBlocked.make()),
+        makeTransactions(db).withTransaction(
+          Effect.zipRight(
+            ingestion.lockSender(incoming(team, "NEW")),
+            Effect.fail(ConversationBlocked.make()),
+          ),
         ),
       );
       expectCode(refuse, "CONVERSATION_BLOCKED");

@@ -17,7 +17,15 @@ import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedMessages, seedTeam } from "../src/testing/seed.js";
 import { rowsOf } from "../src/transaction.js";
-import { author, collectRows, incoming, ingest, outcomeOf, successOf } from "./port-calls.js";
+import {
+  author,
+  collectRows,
+  incoming,
+  ingest,
+  outcomeOf,
+  successOf,
+  updateOn,
+} from "./port-calls.js";
 
 const SECRET = ["我想要退貨，謝謝", "訂單編號 A-1234 的地址是台北市信義路"];
 const when = new Date("2025-05-01T00:00:00Z");
@@ -28,19 +36,17 @@ const seedDoomed = async (db: Db) => {
   const admin = await seedMember(db, team, "admin", "Ada");
   const doomed = await seedCustomer(db, team, { displayName: "王小明" });
   await seedMessages(db, team, doomed.conversationId, SECRET);
-  const conversations = makeConversations(db);
   for (const active of [false, true]) {
     successOf(
-      await Effect.runPromiseExit(
-        conversations.update(
-          team as TeamId,
-          doomed.conversationId as ConversationId,
-          (c) => {
-            const d = decideStatusChange(c, active);
-            return Either.right({ active: d.active, events: d.event ? [d.event] : [] });
-          },
-          { author: author(admin, "Ada"), at: when },
-        ),
+      await updateOn(
+        db,
+        team,
+        doomed.conversationId,
+        (c) => {
+          const d = decideStatusChange(c, active);
+          return Either.right({ active: d.active, events: d.event ? [d.event] : [] });
+        },
+        { author: author(admin, "Ada"), at: when },
       ),
     );
   }

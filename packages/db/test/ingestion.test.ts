@@ -271,9 +271,7 @@ describe.each(engines)("ingestion on $name", (engine) => {
         );
         expectCode(omoBound, "NOT_FOUND");
         const presence = await Effect.runPromiseExit(
-          ingestion.presence(team as TeamId, externalUserId, () => {
-            throw new Error("decide must not run on another team's conversation");
-          }),
+          ingestion.lockVisitorConversation(team as TeamId, externalUserId),
         );
         expectCode(presence, "NOT_FOUND");
         answers.push([bound, omoBound, presence].map((exit) => JSON.stringify(exit)));

@@ -1,23 +1,46 @@
 import {
   type Author,
   type Channel,
+  type Conversation,
+  type ConversationId,
+  type DomainError,
   type DomainErrorCode,
-  decideIngestedMessage,
   type MemberId,
+  type PresenceSignal,
+  recordPresence,
   type SenderType,
+  storeMessage,
   type TeamId,
+  updateConversation,
 } from "@customer-panel/core";
-import type { IncomingMessage } from "@customer-panel/core/adapter";
+import {
+  Conversations,
+  type ConversationUpdate,
+  type IncomingMessage,
+  Ingestion,
+  Transactions,
+} from "@customer-panel/core/adapter";
 import type { PGlite } from "@electric-sql/pglite";
-import { Cause, Effect, Exit, Option } from "effect";
+import { Cause, Effect, type Either, Exit, Layer, Option } from "effect";
 import { expect } from "vitest";
 import type { Db } from "../src/database.js";
+import { makeConversations } from "../src/repositories/conversations.js";
 import { makeIngestion } from "../src/repositories/ingestion.js";
+import { makeTransactions } from "../src/repositories/transactions.js";
 
 /**
- * Calling the db ports from tests: an IncomingMessage builder, ingestion with core's
- * own decision, and reading an Effect's outcome as the code a client would see.
+ * Calling the db ports from tests: an IncomingMessage builder, core's own transactions
+ * (lock → decide → record) run on the db's ports, and reading an Effect's outcome as the code
+ * a client would see.
  */
+
+/** The ports core's conversation and ingestion transactions use, on `db`. */
+export const conversationPorts = (db: Db) =>
+  Layer.mergeAll(
+    Layer.succeed(Conversations, makeConversations(db)),
+    Layer.succeed(Ingestion, makeIngestion(db)),
+    Layer.succeed(Transactions, makeTransactions(db)),
+  );
 
 /** An inbound message from `externalUserId` on `channel` (customer, now, with a default name). */
 export const incoming = (
@@ -41,10 +64,36 @@ export const incoming = (
   ...overrides,
 });
 
-/** Ingests a message with core's L5/E2 decision, answering the Exit. */
+/** Ingests a message with core's transaction (L5/E2 decided in core), answering the Exit. */
 export const ingest = (db: Db, message: IncomingMessage) =>
+  Effect.runPromiseExit(storeMessage(message).pipe(Effect.provide(conversationPorts(db))));
+
+/** Runs core's conversation transaction (lock → `decide` → record), answering the Exit. */
+export const updateOn = <E extends DomainError>(
+  db: Db,
+  teamId: string,
+  conversationId: string,
+  decide: (conversation: Conversation) => Either.Either<ConversationUpdate, E>,
+  log: { readonly author: Author; readonly at: Date },
+) =>
   Effect.runPromiseExit(
-    makeIngestion(db).message(message, (c) => decideIngestedMessage(c, message.sender)),
+    updateConversation(teamId as TeamId, conversationId as ConversationId, decide, log).pipe(
+      Effect.provide(conversationPorts(db)),
+    ),
+  );
+
+/** Runs core's presence transaction (L6) for a webchat visitor, answering the Exit. */
+export const presenceOn = (
+  db: Db,
+  teamId: string,
+  visitorId: string,
+  signal: PresenceSignal,
+  at: Date,
+) =>
+  Effect.runPromiseExit(
+    recordPresence(teamId as TeamId, visitorId, signal, at).pipe(
+      Effect.provide(conversationPorts(db)),
+    ),
   );
 
 /** An author for logs: a member with a name, or the system. */

@@ -1,13 +1,12 @@
-import { type ConversationId, decidePresence, type TeamId } from "@customer-panel/core";
+import type { ConversationId, TeamId } from "@customer-panel/core";
 import { eq } from "drizzle-orm";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeConversations } from "../src/repositories/conversations.js";
-import { makeIngestion } from "../src/repositories/ingestion.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedTeam } from "../src/testing/seed.js";
-import { expectCode, successOf } from "./port-calls.js";
+import { expectCode, presenceOn, successOf } from "./port-calls.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -26,17 +25,14 @@ describe.each(engines)("presence on $name", (engine) => {
         channel: "webchat",
         externalId: "visitor-1",
       });
-      const ingestion = makeIngestion(db);
       const visit = at("2025-03-01T00:00:00Z");
       const online = successOf(
-        await Effect.runPromiseExit(
-          ingestion.presence(team as TeamId, "visitor-1", (c) =>
-            decidePresence(
-              c.channel,
-              { type: "page_visit", pageUrl: "https://shop.example/cart", pageTitle: "購物車" },
-              visit,
-            ),
-          ),
+        await presenceOn(
+          db,
+          team,
+          "visitor-1",
+          { type: "page_visit", pageUrl: "https://shop.example/cart", pageTitle: "購物車" },
+          visit,
         ),
       );
       expect(online.presence).toEqual({
@@ -47,11 +43,7 @@ describe.each(engines)("presence on $name", (engine) => {
       });
       const closedAt = at("2025-03-01T00:05:00Z");
       const offline = successOf(
-        await Effect.runPromiseExit(
-          ingestion.presence(team as TeamId, "visitor-1", (c) =>
-            decidePresence(c.channel, { type: "page_closed" }, closedAt),
-          ),
-        ),
+        await presenceOn(db, team, "visitor-1", { type: "page_closed" }, closedAt),
       );
       expect(offline.presence).toEqual({ online: false, since: closedAt });
       const [row] = await db
@@ -75,13 +67,8 @@ describe.each(engines)("presence on $name", (engine) => {
       const other = await seedTeam(db);
       await seedCustomer(db, other, { channel: "webchat", externalId: "visitor-1" });
       await seedCustomer(db, team, { channel: "line", externalId: "visitor-2" });
-      const ingestion = makeIngestion(db);
       for (const visitor of ["visitor-1", "visitor-2", "nobody"]) {
-        const exit = await Effect.runPromiseExit(
-          ingestion.presence(team as TeamId, visitor, (c) =>
-            decidePresence(c.channel, { type: "page_closed" }, new Date()),
-          ),
-        );
+        const exit = await presenceOn(db, team, visitor, { type: "page_closed" }, new Date());
         expectCode(exit, "NOT_FOUND");
       }
     });

@@ -8,7 +8,7 @@ import {
   type TeamId,
   updateProfile,
 } from "@customer-panel/core";
-import { ChangeFeed, Directory, Profiles } from "@customer-panel/core/adapter";
+import { ChangeFeed, Directory, Profiles, Transactions } from "@customer-panel/core/adapter";
 import { eq } from "drizzle-orm";
 import { Effect, Exit, Layer } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { CHANGES_CHANNEL, type Database } from "../src/database.js";
 import { makeChangeFeed } from "../src/repositories/change-feed.js";
 import { makeDirectory } from "../src/repositories/directory.js";
 import { makeProfiles } from "../src/repositories/profiles.js";
+import { makeTransactions } from "../src/repositories/transactions.js";
 import * as t from "../src/schema.js";
 import { type EngineHandle, engines } from "../src/testing/engines.js";
 import { seedCustomer, seedMember, seedTeam } from "../src/testing/seed.js";
@@ -25,6 +26,7 @@ const layerOf = (database: Database) =>
     Layer.succeed(Profiles, makeProfiles(database.db)),
     Layer.succeed(ChangeFeed, makeChangeFeed(database.db)),
     Layer.succeed(Directory, makeDirectory(database.db)),
+    Layer.succeed(Transactions, makeTransactions(database.db)),
   );
 
 const memberActor = (teamId: string, memberId: string): MemberActor => ({

@@ -1,4 +1,4 @@
-import type { Channel, TagMethod } from "../domain/vocabulary.js";
+import type { TagRecordRow, TagStatsRow } from "../domain/report-rows.js";
 import {
   type Batches,
   type CsvCell,
@@ -13,13 +13,6 @@ import { ExportClock } from "./export-clock.js";
 
 /** R2 columns: `tag` (name), `applications` (in the range), `customers` (distinct, tagged in the range). */
 export const TAG_STATS_HEADER = ["tag", "applications", "customers"] as const;
-
-/** One tag's statistics over a report window (R2). */
-export interface TagStatsRow {
-  readonly tagName: string;
-  readonly applications: number;
-  readonly customers: number;
-}
 
 /**
  * R3 columns: `time` (applied, `YYYY-MM-DD HH:mm:ss` in the team's zone), `customer_id`,
@@ -37,17 +30,6 @@ export const TAG_RECORDS_HEADER = [
   "member",
   "utc_offset",
 ] as const;
-
-/** One tag application in a report window (R3). */
-export interface TagRecordRow {
-  readonly appliedAt: Date;
-  readonly customerId: string;
-  readonly customerName: string;
-  readonly tagName: string;
-  readonly channel: Channel | null;
-  readonly method: TagMethod;
-  readonly memberName: string | null;
-}
 
 type Rows<T> = AsyncIterable<T> | Iterable<T>;
 

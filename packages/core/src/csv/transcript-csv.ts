@@ -1,4 +1,4 @@
-import type { SenderType } from "../domain/vocabulary.js";
+import type { TranscriptMessage } from "../domain/report-rows.js";
 import { formatInstantInZone } from "../rules/report-window.js";
 import {
   type Batches,
@@ -16,15 +16,6 @@ import { ExportClock } from "./export-clock.js";
  * hour a fall-back repeats is told apart, and `time` stays a date-time spreadsheets parse).
  */
 export const TRANSCRIPT_HEADER = ["time", "sender_type", "name", "content", "utc_offset"] as const;
-
-/** One message of a conversation as the transcript export needs it. */
-export interface TranscriptMessage {
-  readonly sentAt: Date;
-  readonly sender: SenderType;
-  /** The member who wrote it; read only for `agent` messages. */
-  readonly agentName: string | null;
-  readonly content: string;
-}
 
 /**
  * One transcript record: the cells in {@link TRANSCRIPT_HEADER} order, the time in the team's

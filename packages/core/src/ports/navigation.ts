@@ -1,29 +1,7 @@
 import { Context, type Effect } from "effect";
-import type { ConversationId, CustomerId, MemberId, TeamId } from "../domain/ids.js";
+import type { ConversationPage } from "../domain/conversation-summary.js";
+import type { TeamId } from "../domain/ids.js";
 import type { Member } from "../domain/model.js";
-import type { Channel, ConversationState } from "../domain/vocabulary.js";
-
-/** One line of the team's conversation list (N1): enough to pick a conversation. */
-export interface ConversationSummary {
-  readonly conversationId: ConversationId;
-  readonly customerId: CustomerId;
-  readonly customerName: string;
-  readonly channel: Channel;
-  readonly state: ConversationState;
-  /** L5: false when the customer is blocked. */
-  readonly active: boolean;
-  readonly assigneeId: MemberId | null;
-  /** The last message's time; null before the first message. */
-  readonly lastMessageAt: Date | null;
-  /** The start of the last message (at most 100 characters); null before the first message. */
-  readonly lastMessageSnippet: string | null;
-}
-
-/** One page of the conversation list; `nextCursor` null on the last page. */
-export interface ConversationPage {
-  readonly conversations: readonly ConversationSummary[];
-  readonly nextCursor: string | null;
-}
 
 /**
  * What a UI needs to move around a team (N1, N2): its recent conversations and its members.

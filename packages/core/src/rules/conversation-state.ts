@@ -1,7 +1,7 @@
 import { Either } from "effect";
 import { InvalidStateTransition } from "../domain/errors.js";
 import type { MemberId } from "../domain/ids.js";
-import type { ConversationEventKind } from "../domain/model.js";
+import type { StateDecision } from "../domain/state-decision.js";
 import type { ConversationState } from "../domain/vocabulary.js";
 
 /** What moves a conversation (E2). */
@@ -20,13 +20,6 @@ export type StateCommand =
 export interface StateView {
   readonly state: ConversationState | null;
   readonly assigneeId: MemberId | null;
-}
-
-/** The next state and the log entries the command writes (nothing when it changes nothing). */
-export interface StateDecision {
-  readonly state: ConversationState;
-  readonly assigneeId: MemberId | null;
-  readonly events: readonly ConversationEventKind[];
 }
 
 const moveTo = (view: StateView, to: ConversationState): StateDecision => ({

@@ -1,13 +1,9 @@
 import { Either } from "effect";
 import { ConversationBlocked } from "../domain/errors.js";
 import type { ConversationEventKind } from "../domain/model.js";
+import type { StateDecision } from "../domain/state-decision.js";
 import type { SenderType } from "../domain/vocabulary.js";
-import {
-  onCustomerMessage,
-  onTeamMessage,
-  type StateDecision,
-  type StateView,
-} from "./conversation-state.js";
+import { onCustomerMessage, onTeamMessage, type StateView } from "./conversation-state.js";
 
 /** The conversation as ingress sees it; null when the identity has none yet. */
 export interface IngressView {

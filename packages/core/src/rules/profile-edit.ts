@@ -1,6 +1,7 @@
 import { Either } from "effect";
 import { PhoneLocked } from "../domain/errors.js";
 import type { FieldChange, Identity, Profile } from "../domain/model.js";
+import type { ProfileEditDecision } from "../domain/profile-edit.js";
 import { whatsAppPhone } from "./phone-number.js";
 
 /** A validated profile edit: only the fields present change; null clears (P2). */
@@ -15,12 +16,6 @@ export interface ProfilePatch {
 export type PhoneLock =
   | { readonly locked: false }
   | { readonly locked: true; readonly phone: string | null };
-
-/** The decided outcome of an edit: the new profile and the field diff for the audit trail (P6). */
-export interface ProfileEditDecision {
-  readonly next: Profile;
-  readonly changes: readonly FieldChange[];
-}
 
 const PROFILE_FIELDS = ["displayName", "email", "phone", "note"] as const;
 

@@ -1,24 +1,11 @@
 import type { TagId } from "../domain/ids.js";
-
-/** An instant range, start included, end excluded. */
-export interface InstantRange {
-  readonly startsAt: Date;
-  readonly endsBefore: Date;
-}
+import type { InstantRange, TagFrequency } from "../domain/tag-reads.js";
 
 /** One application as the frequency count needs it. */
 export interface FrequencyInput {
   readonly tagId: TagId;
   readonly name: string;
   readonly appliedAt: Date;
-}
-
-/** How often one tag was applied to a customer (T6). */
-export interface TagFrequency {
-  readonly tagId: TagId;
-  readonly name: string;
-  readonly applications: number;
-  readonly lastAppliedAt: Date;
 }
 
 /** True when an instant falls inside a range (start included, end excluded). */

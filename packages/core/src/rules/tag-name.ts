@@ -1,16 +1,9 @@
 import { Either } from "effect";
+import type { NormalisedTagName } from "../domain/tag-application.js";
 import { codePointLength, stripZeroWidth, textProblem } from "./text-hygiene.js";
 
 /** Longest tag name, in code points after normalisation (T1). */
 export const MAX_TAG_NAME_LENGTH = 50;
-
-/** A normalised tag name and the key two equal names share. */
-export interface NormalisedTagName {
-  /** Display form: trimmed, NFKC, inner whitespace collapsed. */
-  readonly name: string;
-  /** Case-folded form: names that differ only by letter case share it. */
-  readonly key: string;
-}
 
 /**
  * Case folding close to Unicode's full folding: `ß`, `ẞ`, `SS` and `ss` fold alike

@@ -1,17 +1,8 @@
-import type { TagId } from "../domain/ids.js";
+import type { SuggestionCandidate } from "../domain/tag-reads.js";
 import { normaliseTagText, tagKeyOf } from "./tag-name.js";
 
 /** Most suggestions shown (T2). */
 export const MAX_SUGGESTIONS = 10;
-
-/** A team tag with how often it was applied, as suggestion input. */
-export interface SuggestionCandidate {
-  readonly tagId: TagId;
-  readonly name: string;
-  readonly key: string;
-  /** Applications of the tag across the team (its popularity). */
-  readonly uses: number;
-}
 
 /** The key a typed query is matched with: the same folding as tag names. */
 export const suggestionQueryKey = (typed: string): string => tagKeyOf(normaliseTagText(typed));

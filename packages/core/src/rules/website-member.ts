@@ -1,5 +1,6 @@
 import type { ConversationId } from "../domain/ids.js";
 import type { Customer, Identity } from "../domain/model.js";
+import type { BoundConversation } from "../domain/panel-snapshot.js";
 import type { Channel } from "../domain/vocabulary.js";
 
 /**
@@ -16,14 +17,6 @@ export const websiteMemberOf = (
   if (channel === "webchat") return customer.memberId;
   return identity.boundAt !== null ? identity.websiteMemberId : null;
 };
-
-/** Another conversation of the same person, reached through identity binding (L1). */
-export interface BoundConversation {
-  readonly conversationId: ConversationId;
-  readonly channel: Channel;
-  readonly websiteMemberId: string | null;
-  readonly lastMessageAt: Date | null;
-}
 
 /**
  * L1: once the customer completed identity binding and wrote through bound

@@ -1,8 +1,8 @@
 import { Effect, Either } from "effect";
 import { NotFound } from "../domain/errors.js";
 import type { MemberActor, Team } from "../domain/model.js";
-import type { PanelSnapshot } from "../ports.js";
-import { Directory } from "../ports.js";
+import type { PanelSnapshot } from "../domain/panel-snapshot.js";
+import { Directory } from "../ports/directory.js";
 import {
   type CapabilityInput,
   capability,

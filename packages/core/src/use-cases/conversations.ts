@@ -1,13 +1,41 @@
 import { Clock, Effect, Either } from "effect";
-import { NotFound } from "../domain/errors.js";
-import type { ConversationId, MemberId } from "../domain/ids.js";
-import type { MemberActor } from "../domain/model.js";
-import { ChangeFeed, Conversations, Directory } from "../ports.js";
+import type { Author } from "../domain/author.js";
+import { type ConversationUpdate, withUpdate } from "../domain/conversation-update.js";
+import { type DomainError, NotFound } from "../domain/errors.js";
+import type { ConversationId, MemberId, TeamId } from "../domain/ids.js";
+import type { Conversation, MemberActor } from "../domain/model.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Conversations } from "../ports/conversations.js";
+import { Directory } from "../ports/directory.js";
+import { Transactions } from "../ports/transactions.js";
 import { decideStateCommand, type StateCommand } from "../rules/conversation-state.js";
 import { decideStatusChange } from "../rules/ingress.js";
 import { requireAction } from "./authorize.js";
 
 const authorOf = (actor: MemberActor) => ({ memberId: actor.memberId, memberName: actor.name });
+
+/**
+ * The transaction of a conversation command (L5, E2): lock the conversation → `decide` on it →
+ * record the update and its log entries. A refusal writes nothing.
+ */
+export const updateConversation = <E extends DomainError>(
+  teamId: TeamId,
+  conversationId: ConversationId,
+  decide: (conversation: Conversation) => Either.Either<ConversationUpdate, E>,
+  log: { readonly author: Author; readonly at: Date },
+) =>
+  Effect.gen(function* () {
+    const conversations = yield* Conversations;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        const locked = yield* conversations.lockConversation(teamId, conversationId);
+        const update = yield* decide(locked);
+        yield* conversations.recordUpdate(teamId, conversationId, update, log);
+        return withUpdate(locked, update);
+      }),
+    );
+  });
 
 /** `conversations.setStatus` (L5): `active: false` blocks the customer; both directions are logged. */
 export const setConversationStatus = (
@@ -17,8 +45,7 @@ export const setConversationStatus = (
   Effect.gen(function* () {
     yield* requireAction(actor, "conversations.setStatus");
     const at = new Date(yield* Clock.currentTimeMillis);
-    const conversations = yield* Conversations;
-    const updated = yield* conversations.update(
+    const updated = yield* updateConversation(
       actor.teamId,
       input.conversationId,
       (c) => {
@@ -63,8 +90,7 @@ export const changeConversationState = (
     } else {
       command = { type: input.command };
     }
-    const conversations = yield* Conversations;
-    const updated = yield* conversations.update(
+    const updated = yield* updateConversation(
       actor.teamId,
       input.conversationId,
       (c) =>

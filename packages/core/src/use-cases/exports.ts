@@ -1,18 +1,16 @@
-import { Clock, Effect, Either } from "effect";
+import { Clock, Effect } from "effect";
 import { encodeTranscriptCsv, transcriptFileName } from "../csv/transcript-csv.js";
+import type { Author } from "../domain/author.js";
+import type { EmailExportJob } from "../domain/email-export.js";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId } from "../domain/ids.js";
 import type { MemberActor } from "../domain/model.js";
-import {
-  type Author,
-  ChangeFeed,
-  Conversations,
-  type EmailExportJob,
-  ExportOutbox,
-  IdSource,
-  Mailer,
-  PanelReader,
-} from "../ports.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Conversations } from "../ports/conversations.js";
+import { ExportOutbox, Mailer } from "../ports/exports.js";
+import { IdSource } from "../ports/id-source.js";
+import { PanelReader } from "../ports/panel-reader.js";
+import { Transactions } from "../ports/transactions.js";
 import { ordersSince } from "../rules/orders-visibility.js";
 import { encodeTranscriptXlsx } from "../xlsx/transcript-xlsx.js";
 import { capabilityInputOf, requireAction, requireCapability, teamOf } from "./authorize.js";
@@ -49,17 +47,24 @@ export const recordExportCompleted = (
   Effect.gen(function* () {
     const at = new Date(yield* Clock.currentTimeMillis);
     const conversations = yield* Conversations;
-    const updated = yield* conversations.update(
-      teamId,
-      conversationId,
-      () => Either.right({ lastExportedAt: at, events: [{ type: "exported", format }] }),
-      { author, at },
+    const transactions = yield* Transactions;
+    // Nothing to decide: lock (a missing or erased conversation is NotFound), then record.
+    const { customerId } = yield* transactions.withTransaction(
+      Effect.zipLeft(
+        conversations.lockConversation(teamId, conversationId),
+        conversations.recordUpdate(
+          teamId,
+          conversationId,
+          { lastExportedAt: at, events: [{ type: "exported", format }] },
+          { author, at },
+        ),
+      ),
     );
     const feed = yield* ChangeFeed;
     yield* feed.publish({
       teamId,
       conversationId,
-      customerId: updated.customerId,
+      customerId,
       kind: "exported",
       at,
     });

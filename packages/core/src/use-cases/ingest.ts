@@ -1,10 +1,18 @@
 import { Clock, Effect } from "effect";
-import { NotFound } from "../domain/errors.js";
-import type { MemberId } from "../domain/ids.js";
+import type { Author } from "../domain/author.js";
+import { withUpdate } from "../domain/conversation-update.js";
+import { IdempotencyKeyReused, NotFound } from "../domain/errors.js";
+import type { MemberId, TeamId } from "../domain/ids.js";
+import type { IncomingMessage, IngestedMessage } from "../domain/incoming-message.js";
 import type { IntegrationActor, OrderItem } from "../domain/model.js";
 import type { Channel, SenderType } from "../domain/vocabulary.js";
-import { ChangeFeed, Directory, Ingestion } from "../ports.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Conversations } from "../ports/conversations.js";
+import { Directory } from "../ports/directory.js";
+import { Ingestion } from "../ports/ingestion.js";
+import { Transactions } from "../ports/transactions.js";
 import { refuseFutureInstants } from "../rules/future-instants.js";
+import { decideReplay } from "../rules/idempotency.js";
 import { decideIngestedMessage } from "../rules/ingress.js";
 import { whatsAppPhone } from "../rules/phone-number.js";
 import { decidePresence, lastPageView, type PresenceSignal } from "../rules/presence.js";
@@ -30,9 +38,53 @@ const messageFingerprintOf = (input: {
     input.sentAt?.toISOString() ?? null,
   ]);
 
+// A presence signal is the integration's, not a member's.
+const NO_AUTHOR: Author = { memberId: null, memberName: null };
+
 /** The fallback name of a customer first seen on a channel without a name. */
 const defaultNameOf = (ref: IngestIdentityRef): string =>
   `${ref.channel} ${ref.externalUserId.slice(-6)}`;
+
+/**
+ * The transaction of an ingested message, top to bottom: lock the sender (its customer and
+ * identity found or created) → replay a retry of a channel message id already stored (T8's
+ * rule, `decideReplay`) → decide (L5, E2) → record the message with the decided state. A
+ * refusal writes nothing, not even a customer created for the message.
+ */
+export const storeMessage = (message: IncomingMessage) =>
+  Effect.gen(function* () {
+    const ingestion = yield* Ingestion;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        const sender = yield* ingestion.lockSender(message);
+        const { conversation } = sender;
+        const idempotency = message.idempotency ?? null;
+        if (conversation !== null && idempotency !== null) {
+          const remembered = yield* ingestion.rememberedMessage(
+            message.teamId,
+            conversation.id,
+            idempotency.key,
+          );
+          const replay = yield* decideReplay(
+            remembered,
+            idempotency.fingerprint,
+            IdempotencyKeyReused.ofMessage,
+          );
+          if (replay.kind === "replay") return { ...replay.answer, replayed: true };
+        }
+        const decision = yield* decideIngestedMessage(conversation, message.sender);
+        const stored = yield* ingestion.recordMessage(message, sender, decision);
+        const answer: IngestedMessage = {
+          ...stored,
+          customerId: sender.customerId,
+          createdConversation: conversation === null,
+          replayed: false,
+        };
+        return answer;
+      }),
+    );
+  });
 
 /**
  * `ingest.message`: stores a message. A customer's message on a blocked conversation
@@ -67,29 +119,25 @@ export const ingestMessage = (
       agent = { id: member.id, name: member.name };
     }
     const isWhatsApp = input.identity.channel === "whatsapp";
-    const ingestion = yield* Ingestion;
-    const stored = yield* ingestion.message(
-      {
-        teamId: actor.teamId,
-        channel: input.identity.channel,
-        externalUserId: input.identity.externalUserId,
-        sender: input.sender,
-        content: input.content,
-        sentAt: input.sentAt ?? now,
-        agent,
-        newCustomer: {
-          displayName: input.displayName ?? defaultNameOf(input.identity),
-          phone: isWhatsApp ? whatsAppPhone(input.waId ?? null) : null,
-        },
-        waId: isWhatsApp ? (input.waId ?? null) : null,
-        businessScopedId: isWhatsApp ? (input.businessScopedId ?? null) : null,
-        idempotency:
-          input.externalMessageId === undefined
-            ? null
-            : { key: input.externalMessageId, fingerprint: messageFingerprintOf(input) },
+    const stored = yield* storeMessage({
+      teamId: actor.teamId,
+      channel: input.identity.channel,
+      externalUserId: input.identity.externalUserId,
+      sender: input.sender,
+      content: input.content,
+      sentAt: input.sentAt ?? now,
+      agent,
+      newCustomer: {
+        displayName: input.displayName ?? defaultNameOf(input.identity),
+        phone: isWhatsApp ? whatsAppPhone(input.waId ?? null) : null,
       },
-      (conversation) => decideIngestedMessage(conversation, input.sender),
-    );
+      waId: isWhatsApp ? (input.waId ?? null) : null,
+      businessScopedId: isWhatsApp ? (input.businessScopedId ?? null) : null,
+      idempotency:
+        input.externalMessageId === undefined
+          ? null
+          : { key: input.externalMessageId, fingerprint: messageFingerprintOf(input) },
+    });
     // A replay changed nothing: its change was published the first time.
     if (stored.replayed) return stored;
     const feed = yield* ChangeFeed;
@@ -103,13 +151,35 @@ export const ingestMessage = (
     return stored;
   });
 
+/**
+ * The transaction of a presence signal (L6): lock the webchat visitor's conversation → decide →
+ * record the presence.
+ */
+export const recordPresence = (
+  teamId: TeamId,
+  visitorId: string,
+  signal: PresenceSignal,
+  at: Date,
+) =>
+  Effect.gen(function* () {
+    const ingestion = yield* Ingestion;
+    const conversations = yield* Conversations;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        const locked = yield* ingestion.lockVisitorConversation(teamId, visitorId);
+        const presence = yield* decidePresence(locked.channel, signal, at);
+        const update = { presence, events: [] };
+        yield* conversations.recordUpdate(teamId, locked.id, update, { author: NO_AUTHOR, at });
+        return withUpdate(locked, update);
+      }),
+    );
+  });
+
 const presence = (actor: IntegrationActor, visitorId: string, signal: PresenceSignal) =>
   Effect.gen(function* () {
     const at = new Date(yield* Clock.currentTimeMillis);
-    const ingestion = yield* Ingestion;
-    const conversation = yield* ingestion.presence(actor.teamId, visitorId, (c) =>
-      decidePresence(c.channel, signal, at),
-    );
+    const conversation = yield* recordPresence(actor.teamId, visitorId, signal, at);
     const feed = yield* ChangeFeed;
     yield* feed.publish({
       teamId: actor.teamId,

@@ -2,7 +2,9 @@ import { Clock, Effect } from "effect";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId } from "../domain/ids.js";
 import type { MemberActor } from "../domain/model.js";
-import { ChangeFeed, Omo, PanelReader } from "../ports.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Omo } from "../ports/omo.js";
+import { PanelReader } from "../ports/panel-reader.js";
 import { ordersSince } from "../rules/orders-visibility.js";
 import { capabilityInputOf, requireAction, requireCapability } from "./authorize.js";
 

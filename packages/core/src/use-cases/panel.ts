@@ -2,12 +2,14 @@ import { Clock, Effect } from "effect";
 import { NotFound } from "../domain/errors.js";
 import type { ConversationId, CustomerId, MemberId } from "../domain/ids.js";
 import type { Cart, Conversation, MemberActor, OmoBinding, Order } from "../domain/model.js";
-import { PanelReader, Preferences } from "../ports.js";
+import type { BoundConversation } from "../domain/panel-snapshot.js";
+import { Preferences } from "../ports/directory.js";
+import { PanelReader } from "../ports/panel-reader.js";
 import { type Capabilities, capabilities } from "../rules/capabilities.js";
 import { type CommerceView, ordersSince, visibleCommerce } from "../rules/orders-visibility.js";
 import { type LastPageView, lastPageView } from "../rules/presence.js";
 import { phoneLockOf } from "../rules/profile-edit.js";
-import { type BoundConversation, boundChannels, websiteMemberOf } from "../rules/website-member.js";
+import { boundChannels, websiteMemberOf } from "../rules/website-member.js";
 import { capabilityInputOf, requireAction } from "./authorize.js";
 
 /** L2 orders as `panel.get` shows them: an order is named `orderId`, as `ingest.orders` names it. */

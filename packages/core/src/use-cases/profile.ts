@@ -1,10 +1,36 @@
 import { Clock, Effect } from "effect";
-import type { CustomerId } from "../domain/ids.js";
-import type { IntegrationActor, MemberActor } from "../domain/model.js";
-import { ChangeFeed, Profiles } from "../ports.js";
+import type { Author } from "../domain/author.js";
+import type { CustomerId, TeamId } from "../domain/ids.js";
+import type { IntegrationActor, MemberActor, PlanFeatures } from "../domain/model.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { Profiles } from "../ports/profiles.js";
+import { Transactions } from "../ports/transactions.js";
 import { decideMemberIdFill } from "../rules/pixel-member-id.js";
 import { decideProfileEdit, type ProfilePatch, phoneLockOf } from "../rules/profile-edit.js";
 import { requireAction, teamOf } from "./authorize.js";
+
+/**
+ * The transaction of a profile edit, top to bottom (P1–P3, P6): lock the customer → decide →
+ * record the new profile and its audit entry when anything changed. A refusal writes nothing.
+ */
+export const editProfile = (
+  teamId: TeamId,
+  customerId: CustomerId,
+  patch: ProfilePatch,
+  audit: { readonly author: Author; readonly at: Date },
+) =>
+  Effect.gen(function* () {
+    const profiles = yield* Profiles;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        const { customer, identities } = yield* profiles.lockProfile(teamId, customerId);
+        const edit = yield* decideProfileEdit(customer, patch, phoneLockOf(identities));
+        if (edit.changes.length > 0) yield* profiles.recordEdit(teamId, customerId, edit, audit);
+        return { customer: { ...customer, ...edit.next }, changes: edit.changes };
+      }),
+    );
+  });
 
 /** `profile.update` (P1–P3, P6): edits the profile; a WhatsApp phone change refuses the whole edit. */
 export const updateProfile = (
@@ -14,14 +40,11 @@ export const updateProfile = (
   Effect.gen(function* () {
     yield* requireAction(actor, "profile.edit");
     const at = new Date(yield* Clock.currentTimeMillis);
-    const profiles = yield* Profiles;
     const { customerId, ...patch } = input;
-    const result = yield* profiles.edit(
-      actor.teamId,
-      customerId,
-      ({ customer, identities }) => decideProfileEdit(customer, patch, phoneLockOf(identities)),
-      { author: { memberId: actor.memberId, memberName: actor.name }, at },
-    );
+    const result = yield* editProfile(actor.teamId, customerId, patch, {
+      author: { memberId: actor.memberId, memberName: actor.name },
+      at,
+    });
     if (result.changes.length > 0) {
       const feed = yield* ChangeFeed;
       yield* feed.publish({
@@ -37,6 +60,30 @@ export const updateProfile = (
     return { customer: { id, displayName, email, phone, note }, changes: result.changes };
   });
 
+/**
+ * The transaction of P4: lock the visitor's customer → decide → store the tracked website
+ * member id when it fills the profile.
+ */
+export const fillMemberIdOf = (
+  teamId: TeamId,
+  features: PlanFeatures,
+  visitorId: string,
+  websiteMemberId: string,
+) =>
+  Effect.gen(function* () {
+    const profiles = yield* Profiles;
+    const transactions = yield* Transactions;
+    return yield* transactions.withTransaction(
+      Effect.gen(function* () {
+        const current = yield* profiles.lockVisitorMemberId(teamId, visitorId);
+        const decision = decideMemberIdFill(features, current.memberId, websiteMemberId);
+        if (decision.kind !== "fill") return { ...current, filled: false };
+        yield* profiles.recordMemberId(teamId, current.customerId, decision.memberId);
+        return { customerId: current.customerId, memberId: decision.memberId, filled: true };
+      }),
+    );
+  });
+
 /** `ingest.memberLogin` (P4): with `pixel`, the tracked website member id fills the profile. */
 export const ingestMemberLogin = (
   actor: IntegrationActor,
@@ -44,14 +91,13 @@ export const ingestMemberLogin = (
 ) =>
   Effect.gen(function* () {
     const team = yield* teamOf(actor);
-    const profiles = yield* Profiles;
-    let filled = false;
-    const result = yield* profiles.fillMemberId(actor.teamId, input.visitorId, (current) => {
-      const decision = decideMemberIdFill(team.features, current, input.websiteMemberId);
-      filled = decision.kind === "fill";
-      return decision.kind === "fill" ? decision.memberId : current;
-    });
-    if (filled) {
+    const result = yield* fillMemberIdOf(
+      actor.teamId,
+      team.features,
+      input.visitorId,
+      input.websiteMemberId,
+    );
+    if (result.filled) {
       const at = new Date(yield* Clock.currentTimeMillis);
       const feed = yield* ChangeFeed;
       yield* feed.publish({
@@ -62,5 +108,9 @@ export const ingestMemberLogin = (
         at,
       });
     }
-    return { customerId: result.customerId, filled, websiteMemberId: result.memberId };
+    return {
+      customerId: result.customerId,
+      filled: result.filled,
+      websiteMemberId: result.memberId,
+    };
   });

@@ -5,10 +5,10 @@ import {
   tagReportFileName,
 } from "../csv/tag-report-csv.js";
 import type { MemberActor } from "../domain/model.js";
-import { TagReports } from "../ports.js";
+import type { XlsxWorkbook } from "../domain/xlsx-workbook.js";
+import { TagReports } from "../ports/tag-reports.js";
 import { decideReportWindow, type ReportWindow } from "../rules/report-window.js";
 import { encodeTagRecordsXlsx, encodeTagStatsXlsx } from "../xlsx/tag-report-xlsx.js";
-import type { XlsxWorkbook } from "../xlsx/xlsx-package.js";
 import { requireAction, teamOf } from "./authorize.js";
 
 /** A CSV file to stream to the caller: nothing is read until `chunks` is iterated. */

@@ -1,10 +1,18 @@
 import { Clock, Effect, Either } from "effect";
+import type { Author } from "../domain/author.js";
 import type { ConversationId, CustomerId, TagApplicationId, TagId, TeamId } from "../domain/ids.js";
 import type { IntegrationActor, MemberActor } from "../domain/model.js";
+import type {
+  LockedTagApplication,
+  NormalisedTagName,
+  TagApplyRequest,
+  TagApplyResult,
+} from "../domain/tag-application.js";
 import type { TagMethod } from "../domain/vocabulary.js";
+import { ChangeFeed } from "../ports/change-feed.js";
+import { IdSource } from "../ports/id-source.js";
+import { Tags } from "../ports/tags.js";
 import { Transactions } from "../ports/transactions.js";
-import type { Author, LockedTagApplication, TagApplyRequest, TagApplyResult } from "../ports.js";
-import { ChangeFeed, IdSource, Tags } from "../ports.js";
 import { decideReplay } from "../rules/idempotency.js";
 import {
   type ApplicationDecision,
@@ -12,7 +20,6 @@ import {
   decideRemoval,
 } from "../rules/repeat-tagging.js";
 import { decideReportWindow } from "../rules/report-window.js";
-import type { NormalisedTagName } from "../rules/tag-name.js";
 import { rankSuggestions, suggestionQueryKey } from "../rules/tag-suggestions.js";
 import { requireAction, teamOf } from "./authorize.js";
 

@@ -1,18 +1,10 @@
 import type { Batches } from "../csv/csv-encoding.js";
 import { ExportClock } from "../csv/export-clock.js";
-import {
-  TAG_RECORDS_HEADER,
-  TAG_STATS_HEADER,
-  type TagRecordRow,
-  type TagStatsRow,
-} from "../csv/tag-report-csv.js";
+import { TAG_RECORDS_HEADER, TAG_STATS_HEADER } from "../csv/tag-report-csv.js";
+import type { TagRecordRow, TagStatsRow } from "../domain/report-rows.js";
+import type { XlsxWorkbook } from "../domain/xlsx-workbook.js";
 import { dateTimeCells, numberCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
-import {
-  encodeSheetXml,
-  type XlsxColumn,
-  type XlsxWorkbook,
-  xlsxWorkbook,
-} from "./xlsx-package.js";
+import { encodeSheetXml, type XlsxColumn, xlsxWorkbook } from "./xlsx-package.js";
 
 type Rows<T> = AsyncIterable<T> | Iterable<T>;
 

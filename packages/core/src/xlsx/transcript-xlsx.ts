@@ -1,8 +1,10 @@
 import type { Batches } from "../csv/csv-encoding.js";
 import { ExportClock } from "../csv/export-clock.js";
-import { TRANSCRIPT_HEADER, type TranscriptMessage } from "../csv/transcript-csv.js";
+import { TRANSCRIPT_HEADER } from "../csv/transcript-csv.js";
+import type { TranscriptMessage } from "../domain/report-rows.js";
+import type { XlsxWorkbook } from "../domain/xlsx-workbook.js";
 import { dateTimeCells, repeatingStringCells, stringCell } from "./xlsx-cells.js";
-import { encodeSheetXml, type XlsxWorkbook, xlsxWorkbook } from "./xlsx-package.js";
+import { encodeSheetXml, xlsxWorkbook } from "./xlsx-package.js";
 
 /** Column widths (characters), in {@link TRANSCRIPT_HEADER} order: the message text gets room. */
 const WIDTHS = [20, 12, 22, 80, 11];

@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConversationId } from "../../src/domain/ids.js";
+import type { BoundConversation } from "../../src/domain/panel-snapshot.js";
 import { SOCIAL_CHANNELS } from "../../src/domain/vocabulary.js";
-import {
-  type BoundConversation,
-  boundChannels,
-  websiteMemberOf,
-} from "../../src/rules/website-member.js";
+import { boundChannels, websiteMemberOf } from "../../src/rules/website-member.js";
 
 const conversationId = (n: number) =>
   ConversationId.parse(`00000000-0000-4000-8000-${String(n).padStart(12, "0")}`);

@@ -4,10 +4,10 @@ import { UTF8_BOM } from "../../src/csv/csv-encoding.js";
 import {
   encodeTranscriptCsv,
   TRANSCRIPT_HEADER,
-  type TranscriptMessage,
   transcriptFileName,
   transcriptRecord,
 } from "../../src/csv/transcript-csv.js";
+import type { TranscriptMessage } from "../../src/domain/report-rows.js";
 import { DEFAULT_TIME_ZONE } from "../../src/domain/vocabulary.js";
 
 async function text(chunks: AsyncIterable<string>): Promise<string> {

@@ -6,9 +6,9 @@ import {
   encodeTagStatsCsv,
   TAG_RECORDS_HEADER,
   TAG_STATS_HEADER,
-  type TagRecordRow,
   tagReportFileName,
 } from "../../src/csv/tag-report-csv.js";
+import type { TagRecordRow } from "../../src/domain/report-rows.js";
 
 async function text(chunks: AsyncIterable<string>): Promise<string> {
   let out = "";

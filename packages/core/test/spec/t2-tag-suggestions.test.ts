@@ -1,12 +1,9 @@
 import { Either } from "effect";
 import { describe, expect, it } from "vitest";
 import { TagId } from "../../src/domain/ids.js";
+import type { SuggestionCandidate } from "../../src/domain/tag-reads.js";
 import { normaliseTagName } from "../../src/rules/tag-name.js";
-import {
-  MAX_SUGGESTIONS,
-  rankSuggestions,
-  type SuggestionCandidate,
-} from "../../src/rules/tag-suggestions.js";
+import { MAX_SUGGESTIONS, rankSuggestions } from "../../src/rules/tag-suggestions.js";
 
 let nextId = 1;
 /** A team tag as stored: normalised name, case-folded key, and how often it was applied. */

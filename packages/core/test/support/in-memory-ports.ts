@@ -54,7 +54,7 @@ export interface InMemoryPorts {
 }
 
 /**
- * The reference model of the ports' contract (ports.ts): every lookup team-scoped,
+ * The reference model of the ports' contract (src/ports/): every lookup team-scoped,
  * every decision run on the current state and applied in one synchronous step (JS is
  * single-threaded, so that step is the lock). IdSource ids come from the `8000` space,
  * ids the adapter mints itself (customers, conversations, log entries) from `9000`.

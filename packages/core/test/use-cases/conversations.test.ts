@@ -179,6 +179,31 @@ describe("L5/B2 a blocked customer's messages are refused at ingress and not sto
   });
 });
 
+describe("a channel message id is answered once (T8's replay rule, in core)", () => {
+  it("a retry replays the first answer and stores nothing; another message with the id is refused", async () => {
+    const w = makeWorld();
+    const message = {
+      identity: lineRef(w),
+      sender: "customer" as const,
+      content: "你好",
+      externalMessageId: "wamid.1",
+    };
+    const first = await w.ok(ingestMessage(w.integrationA, message));
+    expect(first).toMatchObject({ replayed: false, createdConversation: false });
+    const stored = structuredClone({ m: w.state.messages, e: w.state.events });
+    const changes = w.state.changes.length;
+    const retry = await w.ok(ingestMessage(w.integrationA, message));
+    expect(retry).toEqual({ ...first, replayed: true });
+    expect({ m: w.state.messages, e: w.state.events }).toEqual(stored);
+    expect(w.state.changes).toHaveLength(changes);
+    const reused = await w.exit(ingestMessage(w.integrationA, { ...message, content: "別的" }));
+    expect(expectFailure(reused, "IDEMPOTENCY_KEY_REUSED")).toMatchObject({
+      field: "externalMessageId",
+    });
+    expect({ m: w.state.messages, e: w.state.events }).toEqual(stored);
+  });
+});
+
 describe("L9/B5 deleting a conversation: admin and supervisor only, erased for good", () => {
   it.each<Role>(["cs_agent", "cs_manager", "sales", "sales_manager"])(
     "%s may not delete",

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { TranscriptMessage } from "../../src/csv/transcript-csv.js";
+import type { TranscriptMessage } from "../../src/domain/report-rows.js";
+import type { XlsxWorkbook } from "../../src/domain/xlsx-workbook.js";
 import { encodeTagStatsXlsx } from "../../src/xlsx/tag-report-xlsx.js";
 import { encodeTranscriptXlsx } from "../../src/xlsx/transcript-xlsx.js";
 import { dateTimeCells, dateTimeSerial, stringCell } from "../../src/xlsx/xlsx-cells.js";
-import { safeSheetName, type XlsxWorkbook } from "../../src/xlsx/xlsx-package.js";
+import { safeSheetName } from "../../src/xlsx/xlsx-package.js";
 import { xmlText } from "../../src/xlsx/xml-text.js";
 
 const sheetXml = async (workbook: XlsxWorkbook): Promise<string> => {

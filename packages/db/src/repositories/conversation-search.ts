@@ -29,7 +29,7 @@ const searchStatement = (teamId: string, query: string, limit: number) => {
       order by m.conversation_id, m.sent_at desc, m.id desc
     )
     select c.id as conversation_id, c.customer_id, cu.display_name, c.channel,
-      -- ports.ts: the snippet is null when the name matched.
+      -- SearchHit (core/src/domain/conversation-records.ts): the snippet is null when the name matched.
       case when n.conversation_id is null then mh.content end as snippet
     from conversations c
     join customers cu on cu.team_id = c.team_id and cu.id = c.customer_id

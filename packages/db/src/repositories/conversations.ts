@@ -1,9 +1,7 @@
 import {
   type Author,
-  type Conversation,
   type ConversationId,
   type DeletionReceipt,
-  type DomainError,
   type MemberId,
   NotFound,
   SENDER_TYPES,
@@ -15,7 +13,7 @@ import type {
   TranscriptMessage,
 } from "@customer-panel/core/adapter";
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
-import { type Context, Either } from "effect";
+import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";
 import { preparedPerDatabase } from "../prepared-statements.js";
 import { keysetRowExport } from "../row-export/keyset-export.js";
@@ -27,7 +25,7 @@ import {
   emailExports,
   messages,
 } from "../schema.js";
-import { query, transact } from "../transaction.js";
+import { onHandle, query, transact } from "../transaction.js";
 import { eventRows, presenceColumns, toConversationEvent } from "./conversation-rows.js";
 import { searchConversations } from "./conversation-search.js";
 import { conversationFromRow } from "./rows.js";
@@ -221,35 +219,24 @@ export const makeConversations = (
         const [row] = await db.select().from(conversations).where(ofTeam(teamId, conversationId));
         return row === undefined ? null : conversationFromRow(row);
       }),
-    update: <E extends DomainError>(
-      teamId: TeamId,
-      conversationId: ConversationId,
-      decide: (conversation: Conversation) => Either.Either<ConversationUpdate, E>,
-      log: { readonly author: Author; readonly at: Date },
-    ) =>
-      transact<Conversation, E | NotFound>(db, async (tx, refuse) => {
-        const [locked] = await tx
-          .select()
-          .from(conversations)
-          .where(ofTeam(teamId, conversationId))
-          .for("update");
-        if (locked === undefined) return refuse(NotFound.of("conversation"));
-        const decision = decide(conversationFromRow(locked));
-        if (Either.isLeft(decision)) return refuse(decision.left);
-        const columns = columnsOf(decision.right);
-        let row = locked;
+    lockConversation: (teamId, conversationId) =>
+      onHandle(db, (handle) =>
+        handle.select().from(conversations).where(ofTeam(teamId, conversationId)).for("update"),
+      ).pipe(
+        Effect.flatMap(([row]) =>
+          row === undefined
+            ? Effect.fail(NotFound.of("conversation"))
+            : Effect.succeed(conversationFromRow(row)),
+        ),
+      ),
+    recordUpdate: (teamId, conversationId, update, log) =>
+      onHandle(db, async (handle) => {
+        const columns = columnsOf(update);
         if (Object.keys(columns).length > 0) {
-          const [updated] = await tx
-            .update(conversations)
-            .set(columns)
-            .where(ofTeam(teamId, conversationId))
-            .returning();
-          if (updated === undefined) throw new Error("The locked conversation vanished");
-          row = updated;
+          await handle.update(conversations).set(columns).where(ofTeam(teamId, conversationId));
         }
-        const events = eventRows(teamId, conversationId, decision.right.events, log);
-        if (events.length > 0) await tx.insert(conversationEvents).values(events);
-        return conversationFromRow(row);
+        const events = eventRows(teamId, conversationId, update.events, log);
+        if (events.length > 0) await handle.insert(conversationEvents).values(events);
       }),
     events: (teamId, conversationId, page) =>
       query(() => eventsPage(db, teamId, conversationId, page)),

@@ -1,23 +1,21 @@
 import { randomUUID } from "node:crypto";
 import {
   type Channel,
-  type Conversation,
-  type ConversationBlocked,
   type ConversationId,
   type ConversationState,
   type CustomerId,
-  type DomainError,
-  IdempotencyKeyReused,
+  type IdentityId,
   type IngestedMessage,
   type MemberId,
   type MessageId,
   NotFound,
-  type Presence,
+  type RememberedAnswer,
+  type StateDecision,
   type TeamId,
 } from "@customer-panel/core";
-import type { IncomingMessage, Ingestion } from "@customer-panel/core/adapter";
+import type { IncomingMessage, Ingestion, LockedSender } from "@customer-panel/core/adapter";
 import { and, eq, sql } from "drizzle-orm";
-import { type Context, Effect, Either } from "effect";
+import { type Context, Effect } from "effect";
 import type { Db } from "../database.js";
 import {
   carts,
@@ -29,11 +27,9 @@ import {
   omoBindings,
   orders,
 } from "../schema.js";
-import { type Tx, transact } from "../transaction.js";
-import { eventRows, presenceColumns } from "./conversation-rows.js";
+import { onHandle, type Tx, transact } from "../transaction.js";
+import { eventRows } from "./conversation-rows.js";
 import { conversationFromRow, identityFromRow } from "./rows.js";
-
-type Decide = Parameters<Context.Tag.Service<typeof Ingestion>["message"]>[1];
 
 type IdentityRef = { readonly channel: Channel; readonly externalUserId: string };
 
@@ -49,7 +45,7 @@ const byRef = (teamId: string, ref: IdentityRef) =>
  * lock on the channel account comes first, so concurrent first messages from one user
  * queue here and the second finds what the first created: one customer, one identity.
  */
-const senderIdentity = async (tx: Tx, message: IncomingMessage) => {
+const senderIdentity = async (tx: Db | Tx, message: IncomingMessage) => {
   // Team (a UUID) and channel (a closed word) never contain ":", so the key is unambiguous.
   const lockKey = `${message.teamId}:${message.channel}:${message.externalUserId}`;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`);
@@ -91,158 +87,157 @@ const senderIdentity = async (tx: Tx, message: IncomingMessage) => {
   return created;
 };
 
+/** Steps 1–2 of a message: the sender found or created under its lock, its conversation locked. */
+const lockSenderIn = async (handle: Db | Tx, message: IncomingMessage): Promise<LockedSender> => {
+  const identity = await senderIdentity(handle, message);
+  const [current] = await handle
+    .select({
+      id: conversations.id,
+      active: conversations.active,
+      state: conversations.state,
+      assigneeId: conversations.assigneeId,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.teamId, message.teamId), eq(conversations.identityId, identity.id)))
+    .for("update");
+  return {
+    identityId: identity.id as IdentityId,
+    customerId: identity.customerId as CustomerId,
+    conversation:
+      current === undefined
+        ? null
+        : {
+            id: current.id as ConversationId,
+            active: current.active,
+            state: current.state as ConversationState,
+            assigneeId: current.assigneeId as MemberId | null,
+          },
+  };
+};
+
 /**
- * A retry of a message stored with this channel message id: its first answer, or a refusal when
- * the id came with another message. Runs under the sender's lock (senderIdentity), so retries
- * take turns and the second finds what the first stored. The first answer had created the
- * conversation exactly when the message is the conversation's first (only messages create one).
+ * The first answer to a channel message id in the conversation. Read under the sender's lock,
+ * so retries take turns and the second finds what the first stored. The first answer had
+ * created the conversation exactly when the message is the conversation's first (only
+ * messages create one).
  */
-const replayOf = async (
-  tx: Tx,
-  conversation: { readonly id: string; readonly customerId: string },
-  idempotency: { readonly key: string; readonly fingerprint: string },
-  refuse: (error: IdempotencyKeyReused) => never,
-): Promise<IngestedMessage | null> => {
-  const [earlier] = await tx
+const rememberedIn = async (
+  handle: Db | Tx,
+  teamId: TeamId,
+  conversationId: ConversationId,
+  key: string,
+): Promise<RememberedAnswer<IngestedMessage> | null> => {
+  const [earlier] = await handle
     .select({
       id: messages.id,
+      customerId: conversations.customerId,
       fingerprint: messages.requestFingerprint,
       first: sql<boolean>`not exists (select 1 from messages m
         where m.conversation_id = ${messages.conversationId} and m.seq < ${messages.seq})`,
     })
     .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
       and(
-        eq(messages.conversationId, conversation.id),
-        eq(messages.externalMessageId, idempotency.key),
+        eq(messages.teamId, teamId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.externalMessageId, key),
       ),
     );
   if (earlier === undefined) return null;
-  if (earlier.fingerprint !== idempotency.fingerprint)
-    return refuse(IdempotencyKeyReused.ofMessage());
   return {
-    messageId: earlier.id as MessageId,
-    conversationId: conversation.id as ConversationId,
-    customerId: conversation.customerId as CustomerId,
-    createdConversation: earlier.first === true,
-    replayed: true,
+    fingerprint: earlier.fingerprint ?? "",
+    answer: {
+      messageId: earlier.id as MessageId,
+      conversationId,
+      customerId: earlier.customerId as CustomerId,
+      createdConversation: earlier.first === true,
+      replayed: false,
+    },
   };
 };
 
-/** L5/E2: one transaction — a refusal rolls back even a customer created for the message. */
-const ingestMessage = (db: Db, message: IncomingMessage, decide: Decide) =>
-  transact<IngestedMessage, ConversationBlocked | IdempotencyKeyReused>(db, async (tx, refuse) => {
-    const identity = await senderIdentity(tx, message);
-    const [current] = await tx
-      .select()
-      .from(conversations)
-      .where(
-        and(eq(conversations.teamId, message.teamId), eq(conversations.identityId, identity.id)),
-      )
-      .for("update");
-    const idempotency = message.idempotency ?? null;
-    if (current !== undefined && idempotency !== null) {
-      const replayed = await replayOf(tx, current, idempotency, refuse);
-      if (replayed !== null) return replayed;
-    }
-    const decision = decide(
-      current === undefined
-        ? null
-        : {
-            active: current.active,
-            state: current.state as ConversationState,
-            assigneeId: current.assigneeId as MemberId | null,
-          },
-    );
-    if (Either.isLeft(decision)) return refuse(decision.left);
-    const { state, assigneeId, events } = decision.right;
-    const conversationId = current?.id ?? randomUUID();
-    if (current === undefined) {
-      await tx.insert(conversations).values({
-        id: conversationId,
-        teamId: message.teamId,
-        customerId: identity.customerId,
-        identityId: identity.id,
-        channel: identity.channel,
+/** Step 4 of a message (L5/E2 decided): the conversation created or moved, its log, the message. */
+const recordMessageIn = async (
+  handle: Db | Tx,
+  message: IncomingMessage,
+  sender: LockedSender,
+  { state, assigneeId, events }: StateDecision,
+) => {
+  const conversationId = sender.conversation?.id ?? randomUUID();
+  if (sender.conversation === null) {
+    await handle.insert(conversations).values({
+      id: conversationId,
+      teamId: message.teamId,
+      customerId: sender.customerId,
+      identityId: sender.identityId,
+      channel: message.channel,
+      state,
+      assigneeId,
+      lastMessageAt: message.sentAt,
+    });
+  } else {
+    await handle
+      .update(conversations)
+      .set({
         state,
         assigneeId,
-        lastMessageAt: message.sentAt,
-      });
-    } else {
-      await tx
-        .update(conversations)
-        .set({
-          state,
-          assigneeId,
-          // A late-delivered older message does not move the conversation back in time.
-          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${message.sentAt})`,
-        })
-        .where(eq(conversations.id, conversationId));
-    }
-    const author =
-      message.sender === "agent" && message.agent !== null
-        ? { memberId: message.agent.id, memberName: message.agent.name }
-        : { memberId: null, memberName: null };
-    const log = eventRows(message.teamId, conversationId, events, { author, at: message.sentAt });
-    if (log.length > 0) await tx.insert(conversationEvents).values(log);
-    const messageId = randomUUID();
-    await tx.insert(messages).values({
-      id: messageId,
-      teamId: message.teamId,
-      conversationId,
-      sender: message.sender,
-      agentId: message.agent?.id ?? null,
-      agentName: message.agent?.name ?? null,
-      content: message.content,
-      sentAt: message.sentAt,
-      externalMessageId: idempotency?.key ?? null,
-      requestFingerprint: idempotency?.fingerprint ?? null,
-    });
-    return {
-      messageId: messageId as MessageId,
-      conversationId: conversationId as ConversationId,
-      customerId: identity.customerId as CustomerId,
-      createdConversation: current === undefined,
-      replayed: false,
-    };
+        // A late-delivered older message does not move the conversation back in time.
+        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${message.sentAt})`,
+      })
+      .where(eq(conversations.id, conversationId));
+  }
+  const author =
+    message.sender === "agent" && message.agent !== null
+      ? { memberId: message.agent.id, memberName: message.agent.name }
+      : { memberId: null, memberName: null };
+  const log = eventRows(message.teamId, conversationId, events, { author, at: message.sentAt });
+  if (log.length > 0) await handle.insert(conversationEvents).values(log);
+  const messageId = randomUUID();
+  await handle.insert(messages).values({
+    id: messageId,
+    teamId: message.teamId,
+    conversationId,
+    sender: message.sender,
+    agentId: message.agent?.id ?? null,
+    agentName: message.agent?.name ?? null,
+    content: message.content,
+    sentAt: message.sentAt,
+    externalMessageId: message.idempotency?.key ?? null,
+    requestFingerprint: message.idempotency?.fingerprint ?? null,
   });
+  return { messageId: messageId as MessageId, conversationId: conversationId as ConversationId };
+};
 
-/** L6: the webchat visitor's conversation, locked, with the decided presence stored. */
-const updatePresence = <E extends DomainError>(
-  db: Db,
-  teamId: TeamId,
-  visitorId: string,
-  decide: (conversation: Conversation) => Either.Either<Presence, E>,
-) =>
-  transact<Conversation, E | NotFound>(db, async (tx, refuse) => {
-    const [locked] = await tx
-      .select({ conversation: conversations })
-      .from(conversations)
-      .innerJoin(
-        identities,
-        and(
-          eq(identities.teamId, conversations.teamId),
-          eq(identities.id, conversations.identityId),
-        ),
-      )
-      .where(byRef(teamId, { channel: "webchat", externalUserId: visitorId }))
-      .for("update", { of: conversations });
-    if (locked === undefined) return refuse(NotFound.of("conversation"));
-    const decision = decide(conversationFromRow(locked.conversation));
-    if (Either.isLeft(decision)) return refuse(decision.left);
-    const [updated] = await tx
-      .update(conversations)
-      .set(presenceColumns(decision.right))
-      .where(eq(conversations.id, locked.conversation.id))
-      .returning();
-    if (updated === undefined) throw new Error("The locked conversation vanished");
-    return conversationFromRow(updated);
-  });
+// L6: the webchat visitor's conversation under a row lock; null when the team has no such visitor.
+const lockVisitorConversationIn = async (handle: Db | Tx, teamId: TeamId, visitorId: string) => {
+  const [locked] = await handle
+    .select({ conversation: conversations })
+    .from(conversations)
+    .innerJoin(
+      identities,
+      and(eq(identities.teamId, conversations.teamId), eq(identities.id, conversations.identityId)),
+    )
+    .where(byRef(teamId, { channel: "webchat", externalUserId: visitorId }))
+    .for("update", { of: conversations });
+  return locked === undefined ? null : conversationFromRow(locked.conversation);
+};
 
 /** The Ingestion port on PGlite or PostgreSQL. */
 export const makeIngestion = (db: Db): Context.Tag.Service<typeof Ingestion> => ({
-  message: (message, decide) => ingestMessage(db, message, decide),
-  presence: (teamId, visitorId, decide) => updatePresence(db, teamId, visitorId, decide),
+  lockSender: (message) => onHandle(db, (handle) => lockSenderIn(handle, message)),
+  rememberedMessage: (teamId, conversationId, key) =>
+    onHandle(db, (handle) => rememberedIn(handle, teamId, conversationId, key)),
+  recordMessage: (message, sender, decision) =>
+    onHandle(db, (handle) => recordMessageIn(handle, message, sender, decision)),
+  lockVisitorConversation: (teamId, visitorId) =>
+    onHandle(db, (handle) => lockVisitorConversationIn(handle, teamId, visitorId)).pipe(
+      Effect.flatMap((conversation) =>
+        conversation === null
+          ? Effect.fail(NotFound.of("conversation"))
+          : Effect.succeed(conversation),
+      ),
+    ),
   identityBound: (teamId, ref, websiteMemberId, at) =>
     Effect.flatMap(
       Effect.promise(() =>

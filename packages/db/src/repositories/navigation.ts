@@ -80,7 +80,7 @@ export const makeNavigation = (db: Db): Context.Tag.Service<typeof Navigation> =
       let after: { us: string; id: string } | null = null;
       if (page.cursor !== null) {
         const match = CURSOR.exec(page.cursor);
-        // A cursor this repository never issued answers an empty page (ports.ts).
+        // A cursor this repository never issued answers an empty page (core/src/ports/navigation.ts).
         if (match === null) return { conversations: [], nextCursor: null };
         after = { us: match[1] ?? "", id: match[2] ?? "" };
       }

@@ -1,8 +1,8 @@
 import { Effect, Layer } from "effect";
 import { Conversations, type TranscriptMessage } from "../../../src/adapter.js";
+import { withUpdate } from "../../../src/domain/conversation-update.js";
 import {
   type Author,
-  type Conversation,
   type ConversationEventKind,
   type ConversationId,
   type DeletionReceipt,
@@ -12,7 +12,7 @@ import {
   type TeamId,
 } from "../../../src/index.js";
 import { conversationIn, customerIn } from "./lookups.js";
-import { authorColumns, type InMemoryState, key, replace } from "./state.js";
+import { authorColumns, type InMemoryState, key } from "./state.js";
 
 /** Appends log entries to a conversation (E1), in order, with the author and time given. */
 export const appendEvents = (
@@ -151,18 +151,19 @@ export const conversationsLayer = (state: InMemoryState, nextId: () => string) =
   Layer.succeed(Conversations, {
     get: (teamId, conversationId) =>
       Effect.sync(() => conversationIn(state, teamId, conversationId) ?? null),
-    update: (teamId, conversationId, decide, log) =>
-      Effect.gen(function* () {
+    lockConversation: (teamId, conversationId) =>
+      Effect.suspend(() => {
         const conversation = conversationIn(state, teamId, conversationId);
-        if (conversation === undefined) return yield* Effect.fail(NotFound.of("conversation"));
-        const { events, ...fields } = yield* decide(conversation);
-        // Only the fields the decision names change; `undefined` means "leave as is".
-        const patch = Object.fromEntries(
-          Object.entries(fields).filter(([, value]) => value !== undefined),
-        ) as Partial<Conversation>;
-        const updated = replace(state.conversations, conversation.id, conversation, patch);
-        appendEvents(state, nextId, conversation.id, events, log);
-        return updated;
+        return conversation === undefined
+          ? Effect.fail(NotFound.of("conversation"))
+          : Effect.succeed(conversation);
+      }),
+    recordUpdate: (teamId, conversationId, update, log) =>
+      Effect.sync(() => {
+        const conversation = conversationIn(state, teamId, conversationId);
+        if (conversation === undefined) throw new Error("recordUpdate without lockConversation");
+        state.conversations.set(conversation.id, withUpdate(conversation, update));
+        appendEvents(state, nextId, conversation.id, update.events, log);
       }),
     events: (teamId, conversationId, page) =>
       Effect.sync(() =>

@@ -1,5 +1,5 @@
-import { type Context, Effect, Either, Layer } from "effect";
-import { type IncomingMessage, Ingestion, Omo } from "../../../src/adapter.js";
+import { Effect, Layer } from "effect";
+import { type IncomingMessage, Ingestion, type LockedSender, Omo } from "../../../src/adapter.js";
 import {
   type Conversation,
   type ConversationId,
@@ -7,15 +7,13 @@ import {
   type CustomerId,
   type Identity,
   type IdentityId,
-  type IngestedMessage,
   type MessageId,
   NotFound,
+  type StateDecision,
 } from "../../../src/index.js";
 import { appendEvents } from "./conversations.js";
 import { conversationIn, conversationOfIdentity, customerIn, identityByRef } from "./lookups.js";
 import { type InMemoryState, key, replace } from "./state.js";
-
-type Decide = Parameters<Context.Tag.Service<typeof Ingestion>["message"]>[1];
 
 /** Finds or creates the sender's customer and identity (WhatsApp keeps wa_id / BSUID, P3). */
 const senderIdentity = (
@@ -51,84 +49,107 @@ const senderIdentity = (
   return identity;
 };
 
-/** Ingestion.message: decide on the current conversation first, so a refusal stores nothing (L5). */
-const ingestMessage = (
+/** Ingestion.recordMessage: the conversation created or moved to the decided state, the message. */
+const recordMessage = (
   state: InMemoryState,
   nextId: () => string,
   message: IncomingMessage,
-  decide: Decide,
-) =>
-  Effect.suspend(() => {
-    const existing = identityByRef(state, message.teamId, message);
-    const current = existing && conversationOfIdentity(state, existing);
-    const decision = decide(
-      current
-        ? { active: current.active, state: current.state, assigneeId: current.assigneeId }
-        : null,
-    );
-    if (Either.isLeft(decision)) return Effect.fail(decision.left);
-    const { state: next, assigneeId, events } = decision.right;
-    const identity = senderIdentity(state, nextId, message);
-    let conversation: Conversation;
-    if (current === undefined) {
-      conversation = {
-        id: nextId() as ConversationId,
-        teamId: message.teamId,
-        customerId: identity.customerId,
-        identityId: identity.id,
-        channel: identity.channel,
-        state: next,
-        active: true,
-        assigneeId,
-        presence: { online: false, since: null },
-        lastExportedAt: null,
-        createdAt: message.sentAt,
-      };
-      state.conversations.set(conversation.id, conversation);
-    } else {
-      conversation = replace(state.conversations, current.id, current, { state: next, assigneeId });
-    }
-    const author =
-      message.sender === "agent" && message.agent
-        ? { memberId: message.agent.id, memberName: message.agent.name }
-        : { memberId: null, memberName: null };
-    appendEvents(state, nextId, conversation.id, events, { author, at: message.sentAt });
-    const messageId = nextId() as MessageId;
-    state.messages.push({
-      id: messageId,
+  sender: LockedSender,
+  decision: StateDecision,
+) => {
+  const current = sender.conversation && state.conversations.get(sender.conversation.id);
+  let conversation: Conversation;
+  if (current == null) {
+    conversation = {
+      id: nextId() as ConversationId,
       teamId: message.teamId,
-      conversationId: conversation.id,
-      sender: message.sender,
-      agentId: message.agent?.id ?? null,
-      agentName: message.agent?.name ?? null,
-      content: message.content,
-      sentAt: message.sentAt,
-    });
-    const stored: IngestedMessage = {
-      messageId,
-      conversationId: conversation.id,
-      customerId: identity.customerId,
-      createdConversation: current === undefined,
-      replayed: false,
+      customerId: sender.customerId,
+      identityId: sender.identityId,
+      channel: message.channel,
+      state: decision.state,
+      active: true,
+      assigneeId: decision.assigneeId,
+      presence: { online: false, since: null },
+      lastExportedAt: null,
+      createdAt: message.sentAt,
     };
-    return Effect.succeed(stored);
+    state.conversations.set(conversation.id, conversation);
+  } else {
+    conversation = replace(state.conversations, current.id, current, {
+      state: decision.state,
+      assigneeId: decision.assigneeId,
+    });
+  }
+  const author =
+    message.sender === "agent" && message.agent
+      ? { memberId: message.agent.id, memberName: message.agent.name }
+      : { memberId: null, memberName: null };
+  appendEvents(state, nextId, conversation.id, decision.events, { author, at: message.sentAt });
+  const messageId = nextId() as MessageId;
+  state.messages.push({
+    id: messageId,
+    teamId: message.teamId,
+    conversationId: conversation.id,
+    sender: message.sender,
+    agentId: message.agent?.id ?? null,
+    agentName: message.agent?.name ?? null,
+    content: message.content,
+    sentAt: message.sentAt,
   });
+  if (message.idempotency) {
+    state.messageKeys.set(key(conversation.id, message.idempotency.key), {
+      fingerprint: message.idempotency.fingerprint,
+      answer: {
+        messageId,
+        conversationId: conversation.id,
+        customerId: sender.customerId,
+        createdConversation: current == null,
+        replayed: false,
+      },
+    });
+  }
+  return { messageId, conversationId: conversation.id };
+};
 
 /** Ingestion and Omo over the in-memory state. */
 export const ingestionLayer = (state: InMemoryState, nextId: () => string) =>
   Layer.merge(
     Layer.succeed(Ingestion, {
-      message: (message, decide) => ingestMessage(state, nextId, message, decide),
-      presence: (teamId, visitorId, decide) =>
-        Effect.gen(function* () {
+      lockSender: (message) =>
+        Effect.sync((): LockedSender => {
+          const identity = senderIdentity(state, nextId, message);
+          const conversation = conversationOfIdentity(state, identity);
+          return {
+            identityId: identity.id,
+            customerId: identity.customerId,
+            conversation: conversation
+              ? {
+                  id: conversation.id,
+                  active: conversation.active,
+                  state: conversation.state,
+                  assigneeId: conversation.assigneeId,
+                }
+              : null,
+          };
+        }),
+      rememberedMessage: (teamId, conversationId, messageKey) =>
+        Effect.sync(() =>
+          conversationIn(state, teamId, conversationId) === undefined
+            ? null
+            : (state.messageKeys.get(key(conversationId, messageKey)) ?? null),
+        ),
+      recordMessage: (message, sender, decision) =>
+        Effect.sync(() => recordMessage(state, nextId, message, sender, decision)),
+      lockVisitorConversation: (teamId, visitorId) =>
+        Effect.suspend(() => {
           const identity = identityByRef(state, teamId, {
             channel: "webchat",
             externalUserId: visitorId,
           });
           const conversation = identity && conversationOfIdentity(state, identity);
-          if (conversation === undefined) return yield* Effect.fail(NotFound.of("conversation"));
-          const presence = yield* decide(conversation);
-          return replace(state.conversations, conversation.id, conversation, { presence });
+          return conversation === undefined
+            ? Effect.fail(NotFound.of("conversation"))
+            : Effect.succeed(conversation);
         }),
       identityBound: (teamId, ref, websiteMemberId, at) =>
         Effect.suspend(() => {

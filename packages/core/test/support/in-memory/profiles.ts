@@ -4,34 +4,23 @@ import { NotFound } from "../../../src/index.js";
 import { customerIn, identitiesOf, identityByRef } from "./lookups.js";
 import { type InMemoryState, replace } from "./state.js";
 
-/** Profiles over the in-memory state: decide on the current customer, write, audit (P3, P6). */
+/** Profiles over the in-memory state: read the current customer, write what was decided (P3, P6). */
 export const profilesLayer = (state: InMemoryState) =>
   Layer.succeed(Profiles, {
-    edit: (teamId, customerId, decide, audit) =>
-      Effect.gen(function* () {
+    lockProfile: (teamId, customerId) =>
+      Effect.suspend(() => {
         const customer = customerIn(state, teamId, customerId);
-        if (customer === undefined) return yield* Effect.fail(NotFound.of("customer"));
-        const { next, changes } = yield* decide({
-          customer,
-          identities: identitiesOf(state, customer),
-        });
-        const updated = replace(state.customers, customer.id, customer, {
-          displayName: next.displayName,
-          email: next.email,
-          phone: next.phone,
-          note: next.note,
-        });
-        if (changes.length > 0) {
-          state.audit.push({
-            customerId: customer.id,
-            at: audit.at,
-            author: audit.author,
-            changes,
-          });
-        }
-        return { customer: updated, changes };
+        if (customer === undefined) return Effect.fail(NotFound.of("customer"));
+        return Effect.succeed({ customer, identities: identitiesOf(state, customer) });
       }),
-    fillMemberId: (teamId, visitorId, decide) =>
+    recordEdit: (teamId, customerId, { next, changes }, audit) =>
+      Effect.sync(() => {
+        const customer = customerIn(state, teamId, customerId);
+        if (customer === undefined) throw new Error("recordEdit without lockProfile");
+        replace(state.customers, customer.id, customer, next);
+        state.audit.push({ customerId, at: audit.at, author: audit.author, changes });
+      }),
+    lockVisitorMemberId: (teamId, visitorId) =>
       Effect.suspend(() => {
         const identity = identityByRef(state, teamId, {
           channel: "webchat",
@@ -39,10 +28,12 @@ export const profilesLayer = (state: InMemoryState) =>
         });
         const customer = identity && customerIn(state, teamId, identity.customerId);
         if (customer === undefined) return Effect.fail(NotFound.of("identity"));
-        const memberId = decide(customer.memberId);
-        if (memberId !== customer.memberId) {
-          replace(state.customers, customer.id, customer, { memberId });
-        }
-        return Effect.succeed({ customerId: customer.id, memberId });
+        return Effect.succeed({ customerId: customer.id, memberId: customer.memberId });
+      }),
+    recordMemberId: (teamId, customerId, memberId) =>
+      Effect.sync(() => {
+        const customer = customerIn(state, teamId, customerId);
+        if (customer === undefined) throw new Error("recordMemberId without its lock");
+        replace(state.customers, customer.id, customer, { memberId });
       }),
   });

@@ -11,12 +11,14 @@ import type {
   EmailExportJob,
   Identity,
   IdentityId,
+  IngestedMessage,
   Member,
   MemberId,
   Message,
   OmoBinding,
   Order,
   PanelChange,
+  RememberedAnswer,
   Tag,
   TagApplication,
   TagApplyResult,
@@ -78,6 +80,8 @@ export interface InMemoryState {
   readonly applications: TagApplication[];
   /** `teamId|key` → the first applied answer (T8). */
   readonly idempotency: Map<string, IdempotencyRecord>;
+  /** `conversationId|channel message id` → the first answer to that message. */
+  readonly messageKeys: Map<string, RememberedAnswer<IngestedMessage>>;
   readonly audit: ProfileAuditEntry[];
   /** `teamId|conversationId` → tombstone (B5). */
   readonly tombstones: Map<string, Tombstone>;
@@ -112,6 +116,7 @@ export const emptyState = (): InMemoryState => ({
   customerTags: new Map(),
   applications: [],
   idempotency: new Map(),
+  messageKeys: new Map(),
   audit: [],
   tombstones: new Map(),
   outbox: [],
