@@ -18,11 +18,15 @@ import type { Bind, RowExport, RowExportOptions, RowExportSpec } from "./row-exp
  * Bound values: COPY takes no parameters, and writing values into its text is what this
  * module exists not to do. So the values are bound to `set_config('row_export.p<n>', $n,
  * true)` in the COPY's own transaction, and the select reads them back with
- * `(select current_setting('row_export.p<n>')::<type>)`: the statement's text holds setting
- * names and types only. The scalar subquery is an init plan, run once per statement; the
- * bare stable call would be re-run (a setting look-up and a text parse) for every row
- * filtered. The planner does not see the value behind an init plan (it estimates a range
- * generically), which on the bench's data chose the index scan and was still fastest.
+ * `panel_export_value('row_export.p<n>')::<type>` (`panel_export_instant(…)` for a
+ * timestamptz): the statement's text holds setting names and types only. Those functions
+ * (migration 0009) are declared immutable, so the planner evaluates each once, while it plans
+ * the statement, and plans with the value as a constant, as it does a bound parameter's. The
+ * two ways tried before cost more (issue 15): a bare `current_setting(…)::type` is a stable
+ * call the executor repeats for every row it filters; a scalar subquery over it runs once but
+ * hides the value, and the planner then plans any window as a generic thousand rows (a serial
+ * index scan and a sort spilled to disk instead of a parallel scan: +49 % on a 30-day records
+ * export).
  *
  * The statement holds its connection while the export streams, with backpressure: a consumer
  * that reads slowly slows the server down, memory stays at a socket's worth of rows. A
@@ -48,6 +52,16 @@ export class CopyStalled extends Error {
 const settingOf = (n: number) => `row_export.p${n}`;
 
 /**
+ * The expression that reads a bound value back as a constant of the plan (see the module's
+ * comment). A cast folds only when the type's input function is immutable: timestamptz's
+ * depends on the session (its zone, its date style), so instants have a function of their own.
+ */
+const planTimeValue = (setting: string, type: string): string =>
+  type === "timestamp with time zone"
+    ? `panel_export_instant('${setting}')`
+    : `panel_export_value('${setting}')::${type}`;
+
+/**
  * A spec's select as COPY can run it, and the values bound to its settings, in order.
  * `extra` fields follow the spec's (a keyset cursor); `after` builds a WHERE part from `bind`.
  */
@@ -61,10 +75,7 @@ export const copySelectOf = <Row>(
   const values: string[] = [];
   const bind: Bind = (value, like) => {
     values.push(value instanceof Date ? value.toISOString() : String(value));
-    // A scalar subquery: computed once per statement. A bare `current_setting(…)::type` is
-    // a stable call the executor repeats for every row it filters (issue 15: +120 ms of
-    // server time on a 66k-row records export, ≈ 387 vs 244 ms for the bare COPY).
-    return sql.raw(`(select current_setting('${settingOf(values.length)}')::${like.getSQLType()})`);
+    return sql.raw(planTimeValue(settingOf(values.length), like.getSQLType()));
   };
   const fields = { ...exportFields(spec.fields, instantSql), ...options.extra };
   const query = spec.select(fields, bind, options.after?.(bind)).toSQL();
