@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { fc } from "@fast-check/vitest";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -33,6 +34,13 @@ const tricky = fc
     ),
   })
   .filter((s) => !s.includes("\0"));
+
+// copy-out.ts reads node-postgres' socket itself (pg 8's `connection.stream` and its one data
+// listener): a new major version must be checked against it on purpose, not arrive unnoticed.
+it("the hand-written COPY reader is pinned to the node-postgres major version it was written for", () => {
+  const { version } = createRequire(import.meta.url)("pg/package.json") as { version: string };
+  expect(version.split(".")[0]).toBe("8");
+});
 
 describe("the COPY statement of an R3 or L7 export: values bound, never written into it", () => {
   it("holds setting names and types, never a value: the values travel bound", () => {

@@ -1,13 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
+import { CopyOut } from "./copy-out.js";
 import { CopyLine, instantSql, parseCopyText } from "./copy-text.js";
 import { exportFields } from "./export-fields.js";
 import type { Bind, RowExport, RowExportOptions, RowExportSpec } from "./row-export.js";
 
 /**
- * The row export on a PostgreSQL server: one `COPY (<select>) TO STDOUT` statement, read with
- * pg-copy-streams and turned into rows batch by batch as the bytes arrive.
+ * The row export on a PostgreSQL server: one `COPY (<select>) TO STDOUT` statement, read by
+ * {@link CopyOut} (copy-out.ts: the protocol's framing stripped in place) and turned into rows
+ * batch by batch as the bytes arrive.
  *
  * Why COPY and not keyset SELECT batches: each `LIMIT n` batch makes the planner choose index
  * lookups row by row (a 30-day report paid ≈ 8 µs a row for its joins), and node-postgres
@@ -100,7 +101,7 @@ export const settingsSql = (count: number): string =>
   `select ${Array.from({ length: count }, (_, i) => `set_config('${settingOf(i + 1)}', $${i + 1}, true)`).join(", ")}`;
 
 /**
- * Streams a spec's COPY as batches of rows, one batch per chunk pg-copy-streams gives (about
+ * Streams a spec's COPY as batches of rows, one batch per chunk {@link CopyOut} gives (about
  * a socket read: small batches let each batch's rows, Dates and CSV text die young). Nothing
  * runs until the first batch is asked for. A consumer that stops early closes the connection
  * (a COPY can not be left half-read on a pooled connection). The rows read must add up to
@@ -127,12 +128,13 @@ async function* copyBatches<Row>(
     if (statement.values.length > 0) {
       await client.query(settingsSql(statement.values.length), [...statement.values]);
     }
-    const stream = client.query(copyTo(statement.text));
+    const copy = new CopyOut(statement.text);
+    client.query(copy);
     const decoder = new TextDecoder("utf-8");
     // Bytes of a row not yet whole: a row may span any number of chunks.
     let pending: Buffer[] = [];
     let count = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let chunk = await copy.read(); chunk !== null; chunk = await copy.read()) {
       // A newline byte never occurs inside a multi-byte UTF-8 character, so the bytes up to
       // the last one decode alone, into one flat string.
       const end = chunk.lastIndexOf(10);
@@ -167,8 +169,8 @@ async function* copyBatches<Row>(
     if (pending.length > 0) throw new Error("COPY output ended inside a row");
     // After the commit, node-postgres has read the COPY's CommandComplete (its row count).
     await client.query("commit");
-    if (stream.rowCount !== count) {
-      throw new Error(`COPY reported ${stream.rowCount} rows; ${count} were read`);
+    if (copy.rowCount !== count) {
+      throw new Error(`COPY reported ${copy.rowCount} rows; ${count} were read`);
     }
     finished = true;
   } finally {

@@ -8,7 +8,7 @@ import { copyRowExport } from "./copy-export.js";
  * The one path long exports (R3/R4's records, L7's transcript) read their rows by. A
  * repository describes the select once ({@link RowExportSpec}); the engine, chosen once from
  * `Database.driver` ({@link rowExportFor}), runs it:
- * - PostgreSQL: one `COPY (<select>) TO STDOUT` read with pg-copy-streams (copy-export.ts);
+ * - PostgreSQL: one `COPY (<select>) TO STDOUT`, its framing read by copy-out.ts (copy-export.ts);
  * - PGlite (which has no stream to COPY to): keyset batches, each a `COPY … TO '/dev/blob'`
  *   of the same select (blob-export.ts);
  * - a transaction's handle (no pool, no instance): keyset batches of the same select
