@@ -45,7 +45,7 @@ const recordsRow = async (ctx: Context): Promise<OperationResult> => {
     ...timing,
     ratio: timing.library.median / timing.baseline.median,
     targetRatio: 3,
-    note: "baseline: the CSV export of the same rows (library: core's sheet XML zipped by yazl, deflate 6)",
+    note: "baseline: the CSV export of the same rows (library: core's sheet XML zipped by trpc's ZIP writer, deflate 3)",
     facts: { xlsxBytes, csvBytes },
   };
 };

@@ -3,7 +3,7 @@ import { ExportClock } from "../csv/export-clock.js";
 import { TAG_RECORDS_HEADER, TAG_STATS_HEADER } from "../csv/tag-report-csv.js";
 import type { TagRecordRow, TagStatsRow } from "../domain/report-rows.js";
 import type { XlsxWorkbook } from "../domain/xlsx-workbook.js";
-import { dateTimeCells, numberCell, repeatingStringCells, stringCell } from "./xlsx-cells.js";
+import { dateTimeCells, numberCell, SharedStrings, stringCell } from "./xlsx-cells.js";
 import { encodeSheetXml, type XlsxColumn, xlsxWorkbook } from "./xlsx-package.js";
 
 type Rows<T> = AsyncIterable<T> | Iterable<T>;
@@ -58,11 +58,12 @@ export function encodeTagRecordsXlsx(
 ): XlsxWorkbook {
   const clock = new ExportClock(timeZone);
   const timeCell = dateTimeCells();
-  const tagCell = repeatingStringCells(256);
-  const channelCell = repeatingStringCells();
-  const methodCell = repeatingStringCells();
-  const memberCell = repeatingStringCells();
-  const offsetCell = repeatingStringCells();
+  const shared = new SharedStrings();
+  const tagCell = shared.column(256);
+  const channelCell = shared.column();
+  const methodCell = shared.column();
+  const memberCell = shared.column();
+  const offsetCell = shared.column();
   return xlsxWorkbook(
     TAG_RECORDS_SHEET,
     encodeSheetXml(
@@ -78,5 +79,6 @@ export function encodeTagRecordsXlsx(
         memberCell(row.memberName) +
         offsetCell(clock.utcOffset(row.appliedAt)),
     ),
+    shared,
   );
 }

@@ -3,7 +3,7 @@ import { ExportClock } from "../csv/export-clock.js";
 import { TRANSCRIPT_HEADER } from "../csv/transcript-csv.js";
 import type { TranscriptMessage } from "../domain/report-rows.js";
 import type { XlsxWorkbook } from "../domain/xlsx-workbook.js";
-import { dateTimeCells, repeatingStringCells, stringCell } from "./xlsx-cells.js";
+import { dateTimeCells, SharedStrings, stringCell } from "./xlsx-cells.js";
 import { encodeSheetXml, xlsxWorkbook } from "./xlsx-package.js";
 
 /** Column widths (characters), in {@link TRANSCRIPT_HEADER} order: the message text gets room. */
@@ -22,9 +22,10 @@ export function encodeTranscriptXlsx(
 ): XlsxWorkbook {
   const clock = new ExportClock(timeZone);
   const timeCell = dateTimeCells();
-  const senderCell = repeatingStringCells();
-  const nameCell = repeatingStringCells();
-  const offsetCell = repeatingStringCells();
+  const shared = new SharedStrings();
+  const senderCell = shared.column();
+  const nameCell = shared.column();
+  const offsetCell = shared.column();
   return xlsxWorkbook(
     TRANSCRIPT_SHEET,
     encodeSheetXml(
@@ -37,5 +38,6 @@ export function encodeTranscriptXlsx(
         stringCell(m.content) +
         offsetCell(clock.utcOffset(m.sentAt)),
     ),
+    shared,
   );
 }

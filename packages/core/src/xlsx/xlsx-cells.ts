@@ -1,5 +1,10 @@
 import { textElement } from "./xml-text.js";
 
+/** SpreadsheetML's main namespace. */
+export const SPREADSHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+/** The declaration every part starts with. */
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+
 /** Style indexes of xlsx-package.ts's styles part (`cellXfs`). */
 export const XLSX_STYLE = { plain: 0, header: 1, dateTime: 2 } as const;
 
@@ -22,21 +27,45 @@ export function stringCell(text: string | null): string {
 }
 
 /**
- * {@link stringCell} for a column whose values repeat (a sender type, a channel, a member's name,
- * an offset): each distinct value is written once and remembered, up to `limit` values. One per
- * column per export, as the CSV's `repeatingCells`.
+ * One export's shared-string table (`xl/sharedStrings.xml`), bounded: each column whose values
+ * repeat (a sender type, a channel, a member's name, an offset) puts its first `limit` distinct
+ * values in the table and writes them as `<c t="s"><v>n</v></c>`, a reference half the size of
+ * an inline string; later new values stay inline strings. So the table holds at most the
+ * columns' limits together, whatever the row count, and is written after the sheet (see
+ * {@link SharedStrings.xml}). Text in the table is text as in an inline string: never a formula.
  */
-export const repeatingStringCells = (limit = 64): ((text: string | null) => string) => {
-  const cells = new Map<string, string>();
-  return (text) => {
-    if (text === null) return EMPTY_CELL;
-    const known = cells.get(text);
-    if (known !== undefined) return known;
-    const cell = stringCell(text);
-    if (cells.size < limit) cells.set(text, cell);
-    return cell;
-  };
-};
+export class SharedStrings {
+  /** The table's `<si>` elements, in index order. */
+  private readonly items: string[] = [];
+  /** A value's cell, shared by the columns that met it. */
+  private readonly cells = new Map<string, string>();
+
+  /** The cells of one column: its first `limit` distinct values from the table. */
+  column(limit = 64): (text: string | null) => string {
+    let added = 0;
+    return (text) => {
+      if (text === null) return EMPTY_CELL;
+      const known = this.cells.get(text);
+      if (known !== undefined) return known;
+      if (added >= limit) return stringCell(text);
+      added++;
+      const cell = `<c t="s"><v>${this.items.length}</v></c>`;
+      this.items.push(`<si>${textElement(text)}</si>`);
+      this.cells.set(text, cell);
+      return cell;
+    };
+  }
+
+  /** The number of values in the table so far. */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** The part's XML: complete only once every row was written. */
+  xml(): string {
+    return `${XML_DECLARATION}<sst xmlns="${SPREADSHEET_MAIN}" uniqueCount="${this.items.length}">${this.items.join("")}</sst>`;
+  }
+}
 
 /** A bold header cell. */
 export function headerCell(text: string): string {

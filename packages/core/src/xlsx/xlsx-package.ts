@@ -1,6 +1,6 @@
 import type { Batches } from "../csv/csv-encoding.js";
 import type { XlsxWorkbook } from "../domain/xlsx-workbook.js";
-import { headerCell } from "./xlsx-cells.js";
+import { headerCell, type SharedStrings, SPREADSHEET_MAIN, XML_DECLARATION } from "./xlsx-cells.js";
 import { xmlAttribute } from "./xml-text.js";
 
 /** One column of an exported sheet: its header (the CSV's) and its width in characters. */
@@ -16,17 +16,18 @@ export const XLSX_CONTENT_TYPE =
 /** Rows per chunk of sheet XML. */
 const CHUNK_ROWS = 500;
 
-const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const MAIN = SPREADSHEET_MAIN;
 const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships";
 const TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml";
-const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-const CONTENT_TYPES = `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="${TYPE}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="${TYPE}.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="${TYPE}.styles+xml"/></Types>`;
+const contentTypes = (shared: boolean) =>
+  `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="${TYPE}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="${TYPE}.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="${TYPE}.styles+xml"/>${shared ? `<Override PartName="/xl/sharedStrings.xml" ContentType="${TYPE}.sharedStrings+xml"/>` : ""}</Types>`;
 
 const ROOT_RELS = `${XML_DECLARATION}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`;
 
-const WORKBOOK_RELS = `${XML_DECLARATION}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/></Relationships>`;
+const workbookRels = (shared: boolean) =>
+  `${XML_DECLARATION}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/>${shared ? `<Relationship Id="rId3" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/>` : ""}</Relationships>`;
 
 // cellXfs in XLSX_STYLE's order: plain, bold header, date-time (numFmt 164).
 const STYLES = `${XML_DECLARATION}<styleSheet xmlns="${MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
@@ -77,18 +78,33 @@ export async function* encodeSheetXml<T>(
   yield SHEET_TAIL;
 }
 
-/** An XLSX workbook of one sheet named `sheetName` whose XML is `sheet` (see {@link encodeSheetXml}). */
-export function xlsxWorkbook(sheetName: string, sheet: AsyncIterable<string>): XlsxWorkbook {
+/** The shared-string part's XML, taken only when the ZIP reaches it: after the sheet. */
+async function* afterTheSheet(table: SharedStrings): AsyncGenerator<string> {
+  yield table.xml();
+}
+
+/**
+ * An XLSX workbook of one sheet named `sheetName` whose XML is `sheet` (see
+ * {@link encodeSheetXml}); with `sharedStrings`, the table the sheet's cells refer to, written
+ * as the last part (it is complete only once the sheet was streamed).
+ */
+export function xlsxWorkbook(
+  sheetName: string,
+  sheet: AsyncIterable<string>,
+  sharedStrings?: SharedStrings,
+): XlsxWorkbook {
   const name = safeSheetName(sheetName);
+  const shared = sharedStrings !== undefined;
   return {
     sheetName: name,
     parts: [
-      { path: "[Content_Types].xml", xml: CONTENT_TYPES },
+      { path: "[Content_Types].xml", xml: contentTypes(shared) },
       { path: "_rels/.rels", xml: ROOT_RELS },
       { path: "xl/workbook.xml", xml: workbookXml(name) },
-      { path: "xl/_rels/workbook.xml.rels", xml: WORKBOOK_RELS },
+      { path: "xl/_rels/workbook.xml.rels", xml: workbookRels(shared) },
       { path: "xl/styles.xml", xml: STYLES },
       { path: "xl/worksheets/sheet1.xml", xml: sheet },
+      ...(shared ? [{ path: "xl/sharedStrings.xml", xml: afterTheSheet(sharedStrings) }] : []),
     ],
   };
 }

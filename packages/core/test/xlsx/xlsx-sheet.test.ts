@@ -3,17 +3,26 @@ import type { TranscriptMessage } from "../../src/domain/report-rows.js";
 import type { XlsxWorkbook } from "../../src/domain/xlsx-workbook.js";
 import { encodeTagStatsXlsx } from "../../src/xlsx/tag-report-xlsx.js";
 import { encodeTranscriptXlsx } from "../../src/xlsx/transcript-xlsx.js";
-import { dateTimeCells, dateTimeSerial, stringCell } from "../../src/xlsx/xlsx-cells.js";
+import {
+  dateTimeCells,
+  dateTimeSerial,
+  SharedStrings,
+  stringCell,
+} from "../../src/xlsx/xlsx-cells.js";
 import { safeSheetName } from "../../src/xlsx/xlsx-package.js";
 import { xmlText } from "../../src/xlsx/xml-text.js";
 
-const sheetXml = async (workbook: XlsxWorkbook): Promise<string> => {
-  const sheet = workbook.parts.find((p) => p.path === "xl/worksheets/sheet1.xml")?.xml;
-  if (sheet === undefined || typeof sheet === "string") throw new Error("no streamed sheet");
+const partXml = async (workbook: XlsxWorkbook, path: string): Promise<string> => {
+  const part = workbook.parts.find((p) => p.path === path)?.xml;
+  if (part === undefined) throw new Error(`no ${path}`);
+  if (typeof part === "string") return part;
   let xml = "";
-  for await (const chunk of sheet) xml += chunk;
+  for await (const chunk of part) xml += chunk;
   return xml;
 };
+
+const sheetXml = (workbook: XlsxWorkbook): Promise<string> =>
+  partXml(workbook, "xl/worksheets/sheet1.xml");
 
 describe("XLSX text", () => {
   it("escapes markup, writes CR as a reference, and escapes a literal _xHHHH_ of either case", () => {
@@ -78,15 +87,66 @@ describe("XLSX cells and sheet", () => {
     expect(xml).toContain('<col min="4" max="4" width="80" customWidth="1"/>');
     expect(xml).toContain('<c t="inlineStr" s="1"><is><t>time</t></is></c>');
     const rows = xml.split("<row>").slice(2);
+    // Sender, name and offset refer to the shared-string table; the message is an inline string.
     expect(rows[0]).toBe(
-      '<c s="2"><v>46327.0625</v></c><c t="inlineStr"><is><t>agent</t></is></c><c t="inlineStr"><is><t>小美</t></is></c><c t="inlineStr"><is><t>=1</t></is></c><c t="inlineStr"><is><t>-04:00</t></is></c></row>',
+      '<c s="2"><v>46327.0625</v></c><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c t="inlineStr"><is><t>=1</t></is></c><c t="s"><v>2</v></c></row>',
     );
     // The customer's row names no member; same wall time, the other offset.
-    expect(rows[1]).toContain(
-      '<c s="2"><v>46327.0625</v></c><c t="inlineStr"><is><t>customer</t></is></c><c/>',
+    expect(rows[1]).toBe(
+      '<c s="2"><v>46327.0625</v></c><c t="s"><v>3</v></c><c/><c t="inlineStr"><is><t>b</t></is></c><c t="s"><v>4</v></c></row></sheetData></worksheet>',
     );
-    expect(rows[1]).toContain("<t>-05:00</t>");
-    expect(xml.endsWith("</sheetData></worksheet>")).toBe(true);
+    expect(await partXml(workbook, "xl/sharedStrings.xml")).toContain(
+      'uniqueCount="5"><si><t>agent</t></si><si><t>小美</t></si><si><t>-04:00</t></si><si><t>customer</t></si><si><t>-05:00</t></si></sst>',
+    );
+  });
+
+  it("the shared-string table is the last part, listed in the content types and the workbook's relationships", () => {
+    const workbook = encodeTranscriptXlsx([[]], "Asia/Taipei");
+    expect(workbook.parts.map((p) => p.path)).toEqual([
+      "[Content_Types].xml",
+      "_rels/.rels",
+      "xl/workbook.xml",
+      "xl/_rels/workbook.xml.rels",
+      "xl/styles.xml",
+      "xl/worksheets/sheet1.xml",
+      "xl/sharedStrings.xml",
+    ]);
+    const types = workbook.parts[0]?.xml;
+    expect(types).toContain(
+      '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>',
+    );
+    expect(workbook.parts[3]?.xml).toContain(
+      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>',
+    );
+    // Statistics have no repeating column: no table, no entry for one.
+    const stats = encodeTagStatsXlsx([]);
+    expect(stats.parts.map((p) => p.path)).not.toContain("xl/sharedStrings.xml");
+    expect(stats.parts[0]?.xml).not.toContain("sharedStrings");
+    expect(stats.parts[3]?.xml).not.toContain("sharedStrings");
+  });
+
+  it("the table is bounded per column: past its limit a column's new values are inline strings, escaped alike", () => {
+    const table = new SharedStrings();
+    const a = table.column(2);
+    const b = table.column(2);
+    expect([a("x"), a("<y>"), a("z"), a("x"), a(null)]).toEqual([
+      '<c t="s"><v>0</v></c>',
+      '<c t="s"><v>1</v></c>',
+      '<c t="inlineStr"><is><t>z</t></is></c>',
+      '<c t="s"><v>0</v></c>',
+      "<c/>",
+    ]);
+    // A value another column already put in the table is referred to, not added again.
+    expect([b("x"), b(" =1 "), b("w"), b("v")]).toEqual([
+      '<c t="s"><v>0</v></c>',
+      '<c t="s"><v>2</v></c>',
+      '<c t="s"><v>3</v></c>',
+      '<c t="inlineStr"><is><t>v</t></is></c>',
+    ]);
+    expect(table.size).toBe(4);
+    expect(table.xml()).toContain(
+      'uniqueCount="4"><si><t>x</t></si><si><t>&lt;y&gt;</t></si><si><t xml:space="preserve"> =1 </t></si><si><t>w</t></si></sst>',
+    );
   });
 
   it("R2 statistics: counts are number cells", async () => {
